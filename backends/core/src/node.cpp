@@ -1,0 +1,249 @@
+#include "node.hpp"
+
+#include <condition_variable>
+
+#include "actorspec/core/core_runtime.hpp"
+#include "actorspec/errors.hpp"
+
+namespace actorspec::core {
+
+std::unique_ptr<Runtime> make_runtime(std::string backend_name, std::unique_ptr<Executor> executor) {
+  return std::make_unique<Node>(std::move(backend_name), std::move(executor));
+}
+
+Node::Node(std::string backend, std::unique_ptr<Executor> executor)
+    : backend_(std::move(backend)), executor_(std::move(executor)) {}
+
+Node::~Node() { shutdown(); }
+
+ProcessPtr Node::lookup(Pid p) const {
+  auto& s = shard(p);
+  std::lock_guard lock(s.mu);
+  auto it = s.processes.find(p);
+  return it == s.processes.end() ? nullptr : it->second;
+}
+
+Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
+  if (!body) throw BadArg("spawn needs a callable body; this one is empty");
+  const Pid pid(next_pid_.fetch_add(1, std::memory_order_relaxed));
+  auto p = std::make_shared<ProcessState>(*this, pid, std::move(body));
+  {
+    std::lock_guard lock(lifecycle_mu_);
+    if (stopping_) throw RuntimeStopped();
+    live_.fetch_add(1, std::memory_order_relaxed);
+    auto& s = shard(pid);
+    std::lock_guard shard_lock(s.mu);
+    s.processes.emplace(pid, p);
+  }
+  if (setup) setup(*p);
+  executor_->launch(*p, [p] { p->run(); });
+  return pid;
+}
+
+Pid Node::spawn(Body body) { return start(std::move(body)); }
+
+ExitReason Node::run(Body body) {
+  if (executor_->current() != nullptr)
+    throw BadArg("Runtime::run blocks its caller, so it must be called from outside the runtime's processes");
+  struct Outcome {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<ExitReason> reason;
+  };
+  auto outcome = std::make_shared<Outcome>();
+  start(std::move(body), [outcome](ProcessState& p) {
+    p.on_exit_ = [outcome](const ExitReason& r) {
+      std::lock_guard lock(outcome->mu);
+      outcome->reason = r;
+      outcome->cv.notify_all();
+    };
+  });
+  std::unique_lock lock(outcome->mu);
+  outcome->cv.wait(lock, [&] { return outcome->reason.has_value(); });
+  return *outcome->reason;
+}
+
+void Node::deliver(Pid to, Message m) {
+  if (auto p = lookup(to)) p->deliver(m.release());
+}
+
+void Node::deliver_by_name(std::string_view name, Message m) {
+  auto pid = registered_pid(name);
+  if (!pid) throw UnknownName(std::string(name));
+  deliver(*pid, std::move(m));
+}
+
+void Node::send_message(Pid to, Message m) { deliver(to, std::move(m)); }
+void Node::send_message(std::string_view name, Message m) { deliver_by_name(name, std::move(m)); }
+
+void Node::exit(Pid target, ExitReason reason) { signal_exit(target, Pid{}, reason, SignalKind::exit2); }
+
+bool Node::is_alive(Pid p) {
+  auto proc = lookup(p);
+  if (!proc) return false;
+  std::lock_guard lock(proc->mu_);
+  return proc->alive_ && !proc->pending_exit_;
+}
+
+std::optional<Pid> Node::whereis(std::string_view name) {
+  auto pid = registered_pid(name);
+  // A process an exit signal has ended no longer answers to its name, even
+  // while it unwinds (SPEC REG rules, after the BEAM's R15/X3).
+  if (pid && !is_alive(*pid)) return std::nullopt;
+  return pid;
+}
+
+std::size_t Node::process_count() const { return live_.load(std::memory_order_relaxed); }
+
+void Node::signal_exit(Pid target, Pid from, const ExitReason& reason, SignalKind kind) {
+  if (auto t = lookup(target)) signal_exit(*t, from, reason, kind);
+}
+
+void Node::signal_exit(ProcessState& t, Pid from, const ExitReason& reason, SignalKind kind) {
+  bool need_wake = false;
+  {
+    std::lock_guard lock(t.mu_);
+    if (!t.alive_ || t.pending_exit_) return;
+    // An unlinked pair no longer exchanges link signals, even ones in flight.
+    if (kind == SignalKind::link && t.links_.erase(from) == 0) return;
+
+    if (kind == SignalKind::forced) {
+      t.pending_exit_ = reason;
+    } else if (kind == SignalKind::exit2 && reason.kind() == ExitReason::Kind::kill) {
+      t.pending_exit_ = ExitReason::killed();
+    } else if (t.trap_exit_) {
+      t.inbox_.push_back(Message::of(Exit{from, reason}).release());
+    } else if (reason.is_normal()) {
+      if (from != t.pid_) return;  // normal from another process is ignored
+      t.pending_exit_ = reason;
+    } else {
+      t.pending_exit_ = reason;
+    }
+    if (t.pending_exit_) t.exiting_.store(true, std::memory_order_release);
+    need_wake = t.take_waiter_locked();
+  }
+  t.wake_if(need_wake);
+}
+
+void Node::deliver_down(Pid watcher, Ref ref, Pid dead, std::optional<std::string> name, const ExitReason& reason) {
+  auto w = lookup(watcher);
+  if (!w) return;
+  bool need_wake = false;
+  {
+    std::lock_guard lock(w->mu_);
+    // Gone from monitors_ means demonitor won the race: no Down.
+    if (!w->alive_ || w->monitors_.erase(ref) == 0) return;
+    w->inbox_.push_back(Message::of(Down{ref, dead, std::move(name), reason}).release());
+    need_wake = w->take_waiter_locked();
+  }
+  w->wake_if(need_wake);
+}
+
+void Node::terminate(ProcessState& p, const ExitReason& reason) {
+  std::unordered_set<Pid> links;
+  std::unordered_map<Ref, MonitorEntry> watchers;
+  std::unordered_map<Ref, Pid> held;
+  {
+    std::lock_guard lock(p.mu_);
+    p.alive_ = false;
+    links.swap(p.links_);
+    watchers.swap(p.monitored_by_);
+    held.swap(p.monitors_);
+    p.inbox_.clear();
+  }
+  p.saved_.clear();
+  {
+    // Before any Down goes out, so a watcher never sees the name still held.
+    std::lock_guard lock(names_mu_);
+    if (!p.name_.empty()) {
+      names_.erase(p.name_);
+      p.name_.clear();
+    }
+  }
+  {
+    auto& s = shard(p.pid());
+    std::lock_guard lock(s.mu);
+    s.processes.erase(p.pid());
+  }
+  for (auto& [ref, target] : held) {
+    if (auto t = lookup(target)) {
+      std::lock_guard lock(t->mu_);
+      t->monitored_by_.erase(ref);
+    }
+  }
+  // Links before monitors: a process both linked and monitoring sees the
+  // Exit first, as on the BEAM (SEMANTICS O9).
+  for (Pid l : links) signal_exit(l, p.pid(), reason, SignalKind::link);
+  for (auto& [ref, entry] : watchers) deliver_down(entry.watcher, ref, p.pid(), entry.name, reason);
+  if (p.on_exit_) p.on_exit_(reason);
+  {
+    std::lock_guard lock(idle_mu_);
+    live_.fetch_sub(1, std::memory_order_relaxed);
+    idle_cv_.notify_all();
+  }
+}
+
+void Node::shutdown() {
+  if (executor_->current() != nullptr)
+    throw BadArg("Runtime::shutdown waits for every process, so a process cannot call it");
+  std::call_once(shutdown_once_, [this] {
+    {
+      std::lock_guard lock(lifecycle_mu_);
+      stopping_ = true;
+    }
+    std::vector<ProcessPtr> all;
+    for (auto& s : shards_) {
+      std::lock_guard lock(s.mu);
+      for (auto& [_, p] : s.processes) all.push_back(p);
+    }
+    for (auto& p : all) signal_exit(*p, Pid{}, ExitReason::shutdown(), SignalKind::forced);
+    all.clear();
+    {
+      std::unique_lock lock(idle_mu_);
+      idle_cv_.wait(lock, [&] { return live_.load(std::memory_order_relaxed) == 0; });
+    }
+    executor_->join();
+  });
+}
+
+// ---- names ----
+
+void Node::register_name(std::string name, Pid p) {
+  if (name.empty()) throw InvalidName();
+  std::lock_guard lock(names_mu_);
+  if (names_.count(name)) throw NameTaken(name);
+  auto proc = lookup(p);
+  bool alive = false;
+  if (proc) {
+    std::lock_guard plock(proc->mu_);
+    alive = proc->alive_ && !proc->pending_exit_;
+  }
+  if (!alive) throw NotAlive(p.to_string());
+  if (!proc->name_.empty()) throw AlreadyRegistered(p.to_string(), proc->name_);
+  proc->name_ = name;
+  names_.emplace(std::move(name), p);
+}
+
+void Node::unregister_name(std::string_view name) {
+  std::lock_guard lock(names_mu_);
+  auto it = names_.find(std::string(name));
+  if (it == names_.end()) throw UnknownName(std::string(name));
+  if (auto proc = lookup(it->second)) proc->name_.clear();
+  names_.erase(it);
+}
+
+std::optional<Pid> Node::registered_pid(std::string_view name) {
+  std::lock_guard lock(names_mu_);
+  auto it = names_.find(std::string(name));
+  if (it == names_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> Node::registered_names() {
+  std::lock_guard lock(names_mu_);
+  std::vector<std::string> out;
+  for (auto& [n, _] : names_) out.push_back(n);
+  return out;
+}
+
+}  // namespace actorspec::core

@@ -1,0 +1,113 @@
+#include "thread_executor.hpp"
+
+#include <semaphore>
+#include <system_error>
+
+#include "actorspec/backends.hpp"
+#include "actorspec/core/core_runtime.hpp"
+
+namespace actorspec::thread_backend {
+namespace {
+
+// A semaphore, not a mutex and condition variable: a wake is one futex call.
+struct ThreadSlot final : core::ExecutionSlot {
+  std::binary_semaphore permit{0};
+};
+
+ThreadSlot& slot_of(core::Schedulable& p) { return static_cast<ThreadSlot&>(*p.slot); }
+
+// The backend may use thread identity: here a process *is* its thread.
+thread_local core::Schedulable* running_process = nullptr;
+
+}  // namespace
+
+struct ThreadExecutor::Start {
+  ThreadExecutor* executor;
+  core::Schedulable* process;
+  std::function<void()> entry;
+};
+
+ThreadExecutor::ThreadExecutor(std::size_t stack_size)
+    : stack_size_(stack_size ? stack_size : kDefaultStackSize) {}
+
+ThreadExecutor::~ThreadExecutor() { join(); }
+
+void ThreadExecutor::launch(core::Schedulable& process, std::function<void()> entry) {
+  process.slot = std::make_unique<ThreadSlot>();
+  reap();
+  auto* start = new Start{this, &process, std::move(entry)};
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, stack_size_);
+  {
+    std::lock_guard lock(mu_);
+    ++running_;
+  }
+  pthread_t thread;
+  const int rc = pthread_create(&thread, &attr, &ThreadExecutor::thread_main, start);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    delete start;
+    std::lock_guard lock(mu_);
+    --running_;
+    throw std::system_error(rc, std::generic_category(), "thread backend: pthread_create");
+  }
+}
+
+void* ThreadExecutor::thread_main(void* arg) {
+  auto* start = static_cast<Start*>(arg);
+  ThreadExecutor* self = start->executor;
+  running_process = start->process;
+  start->entry();
+  running_process = nullptr;
+  delete start;  // may free the process, and its slot, now that it has ended
+  self->finished(pthread_self());
+  return nullptr;
+}
+
+void ThreadExecutor::finished(pthread_t self) {
+  std::lock_guard lock(mu_);
+  to_join_.push_back(self);
+  --running_;
+  // Notified under the lock: once join() sees zero it may destroy us, and
+  // this thread touches nothing of ours after unlocking.
+  all_done_.notify_all();
+}
+
+void ThreadExecutor::reap() {
+  std::vector<pthread_t> done;
+  {
+    std::lock_guard lock(mu_);
+    done.swap(to_join_);
+  }
+  for (pthread_t t : done) pthread_join(t, nullptr);
+}
+
+bool ThreadExecutor::park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) {
+  auto& permit = slot_of(process).permit;
+  if (!deadline) {
+    permit.acquire();
+    return true;
+  }
+  return permit.try_acquire_until(*deadline);
+}
+
+void ThreadExecutor::wake(core::Schedulable& process) { slot_of(process).permit.release(); }
+
+core::Schedulable* ThreadExecutor::current() { return running_process; }
+
+void ThreadExecutor::join() {
+  {
+    std::unique_lock lock(mu_);
+    all_done_.wait(lock, [&] { return running_ == 0; });
+  }
+  reap();
+}
+
+namespace {
+const BackendRegistration registration("thread", [](const RuntimeOptions& options) {
+  return core::make_runtime("thread", std::make_unique<ThreadExecutor>(options.stack_size));
+});
+}  // namespace
+
+}  // namespace actorspec::thread_backend

@@ -1,0 +1,54 @@
+#include <map>
+#include <mutex>
+
+#include "actorspec/backends.hpp"
+#include "actorspec/errors.hpp"
+
+namespace actorspec {
+namespace {
+
+struct Registry {
+  std::mutex mu;
+  std::map<std::string, RuntimeFactory, std::less<>> factories;
+};
+
+// Function-local so registration from other translation units' static
+// initialisers never sees an unconstructed registry.
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+void register_backend(std::string name, RuntimeFactory factory) {
+  auto& r = registry();
+  std::lock_guard lock(r.mu);
+  r.factories[std::move(name)] = std::move(factory);
+}
+
+std::vector<std::string> backend_names() {
+  auto& r = registry();
+  std::lock_guard lock(r.mu);
+  std::vector<std::string> names;
+  for (auto& [name, _] : r.factories) names.push_back(name);
+  return names;
+}
+
+std::unique_ptr<Runtime> make_runtime(std::string_view name, const RuntimeOptions& options) {
+  RuntimeFactory factory;
+  {
+    auto& r = registry();
+    std::lock_guard lock(r.mu);
+    auto it = r.factories.find(name);
+    if (it == r.factories.end()) {
+      std::string known;
+      for (auto& [n, _] : r.factories) known += (known.empty() ? "" : ", ") + n;
+      throw UnknownBackend(std::string(name), known.empty() ? "none" : known);
+    }
+    factory = it->second;
+  }
+  return factory(options);
+}
+
+}  // namespace actorspec
