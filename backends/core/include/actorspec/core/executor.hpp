@@ -34,6 +34,9 @@ class Executor {
 
   // Runs entry() as a new process and returns without waiting for it. The
   // entry never runs on the caller's stack. Called from any thread.
+  // Lifetime: `entry` owns the process. Destroying it (after it returned)
+  // may destroy the process and its slot, so a slot must not own the stack
+  // that entry runs on; release such resources after destroying entry.
   virtual void launch(Schedulable& process, std::function<void()> entry) = 0;
 
   // Called only by `process` itself: suspends it (not its worker thread,
