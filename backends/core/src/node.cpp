@@ -143,15 +143,17 @@ void Node::terminate(ProcessState& p, const ExitReason& reason) {
   std::unordered_set<Pid> links;
   std::unordered_map<Ref, MonitorEntry> watchers;
   std::unordered_map<Ref, Pid> held;
+  CellQueue unread;  // freed outside the lock: a message's destructor is user code
   {
     std::lock_guard lock(p.mu_);
     p.alive_ = false;
     links.swap(p.links_);
     watchers.swap(p.monitored_by_);
     held.swap(p.monitors_);
-    p.inbox_.clear();
+    unread.splice_back(p.inbox_);
   }
-  p.saved_.clear();
+  unread.splice_back(p.saved_);
+  unread.clear();
   {
     // Before any Down goes out, so a watcher never sees the name still held.
     std::lock_guard lock(names_mu_);
