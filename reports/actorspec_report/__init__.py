@@ -1,0 +1,1 @@
+"""actorspec's report generator (Python 3 standard library only)."""

@@ -1,0 +1,92 @@
+"""Safe HTML building blocks and the page skeleton.
+
+Every string that comes from an input file (benchmark names, failure
+messages, spec text, context values) reaches the page through `esc`/`attr`
+or `json_for_script`; nothing else interpolates input into markup.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import json
+from typing import Iterable
+
+# No network at all: the report is opened from disk or from a CI artifact
+# store and must not fetch anything, even by accident.
+CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+
+
+def esc(value: object) -> str:
+    """Text content or attribute value: escapes & < > \" '."""
+    return _html.escape("" if value is None else str(value), quote=True)
+
+
+def attr(name: str, value: object) -> str:
+    return f' {name}="{esc(value)}"'
+
+
+def json_for_script(data: object) -> str:
+    """JSON that is safe inside <script>: no '</script', '<!--', or ']]>'.
+
+    json.dumps leaves '<', '>' and '&' alone, and U+2028/U+2029 are line
+    terminators to older JavaScript parsers, so all of them are written as
+    \\u escapes, which JSON.parse reads back unchanged.
+    """
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def inline_script_safe(source: str, what: str) -> str:
+    """Check third-party script text can sit inside <script> unchanged."""
+    lowered = source.lower()
+    if "</script" in lowered or "<!--" in lowered:
+        raise ValueError(f"{what} contains '</script' or '<!--' and cannot be inlined safely")
+    return source
+
+
+def slug(text: str) -> str:
+    """A fragment-safe id derived from arbitrary text (ids stay unique by prefixing)."""
+    out = []
+    for ch in text:
+        if ch.isascii() and (ch.isalnum() or ch in "-_"):
+            out.append(ch)
+        else:
+            out.append("-")
+    s = "".join(out).strip("-")
+    while "--" in s:
+        s = s.replace("--", "-")
+    return s or "x"
+
+
+def join(parts: Iterable[str]) -> str:
+    return "".join(parts)
+
+
+def page(*, title: str, body_attrs: dict, css: str, body: str, data: object,
+         chartjs: str, script: str) -> str:
+    attrs = "".join(attr(k, v) for k, v in body_attrs.items())
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="actorspec reports/make_report.py">
+<title>{esc(title)}</title>
+<style>
+{css}
+</style>
+</head>
+<body{attrs}>
+{body}
+<script type="application/json" id="report-data">{json_for_script(data)}</script>
+<script>
+{inline_script_safe(chartjs, "Chart.js")}
+</script>
+<script>
+{inline_script_safe(script, "report.js")}
+</script>
+</body>
+</html>
+"""

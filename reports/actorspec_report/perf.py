@@ -1,0 +1,152 @@
+"""Turning parsed benchmarks into what the report compares.
+
+Backends compete on a *case* (a family plus its arguments, e.g.
+`ring/R:1000`); a *family* is drawn as one bar chart, or, when its cases vary
+a numeric NAME:VALUE argument, as log-log sweep charts with one line per
+backend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from . import stats
+from .gbench import Benchmark, PerfRun
+
+
+@dataclass
+class Measured:
+    """One benchmark on one backend, summarised."""
+    bench: Benchmark
+    summary: Optional[stats.Summary]
+    counters: Dict[str, float]          # median over repetitions
+    ratio: Optional[float] = None       # median / fastest median in the case
+
+    @property
+    def backend(self) -> str:
+        return self.bench.name.backend
+
+
+@dataclass
+class Case:
+    name: str
+    family: str
+    variant: str
+    args: Tuple[str, ...]
+    params: Dict[str, float]
+    entries: Dict[str, Measured] = field(default_factory=dict)
+
+    def fastest(self) -> Optional[str]:
+        timed = [(m.summary.median, b) for b, m in self.entries.items() if m.summary]
+        return min(timed)[1] if timed else None
+
+
+@dataclass
+class ChartSpec:
+    """One chart: a bar chart of a family, or one sweep line chart."""
+    id: str
+    family: str
+    title: str
+    kind: str                           # "bar" or "sweep"
+    cases: List[Case]
+    sweep_param: Optional[str] = None
+    group: str = ""                     # the fixed arguments of a sweep chart
+
+
+@dataclass
+class Family:
+    name: str
+    cases: List[Case]
+    charts: List[ChartSpec]
+    counter_names: List[str]
+
+
+def summarize_benchmark(bench: Benchmark) -> Measured:
+    counters = {k: stats.median(v) for k, v in bench.counters.items() if v}
+    if bench.times_ns:
+        return Measured(bench, stats.summarize(bench.times_ns), counters)
+    # Only aggregates survive when a run used --benchmark_report_aggregates_only;
+    # show them, with no spread, rather than nothing.
+    agg = bench.aggregates
+    centre = agg.get("median", agg.get("mean"))
+    if centre is None:
+        return Measured(bench, None, counters)
+    summary = stats.Summary(n=0, median=centre, mean=agg.get("mean", centre),
+                            minimum=agg.get("min", centre), maximum=agg.get("max", centre),
+                            cv=agg.get("cv", 0.0))
+    return Measured(bench, summary, counters)
+
+
+def _sweep_axis(cases: Sequence[Case]) -> Optional[str]:
+    """The numeric argument that every case has and that varies the most."""
+    if len(cases) < 2:
+        return None
+    common = None
+    for c in cases:
+        names = set(c.params)
+        common = names if common is None else common & names
+    best, best_count = None, 1
+    for name in (cases[0].params if common else {}):
+        if name not in common:
+            continue
+        distinct = len({c.params[name] for c in cases})
+        if distinct > best_count:
+            best, best_count = name, distinct
+    return best
+
+
+def _chart_id(n: int) -> str:
+    return f"chart-{n}"
+
+
+def analyse(run: PerfRun, backends: Sequence[str]) -> List[Family]:
+    """Group, summarise and rank; families keep the order of the input."""
+    families: Dict[str, Dict[str, Case]] = {}
+    # Stable sort: benchmarks without a registration index keep input order.
+    for bench in sorted(run.benchmarks, key=lambda b: b.order):
+        n = bench.name
+        fam = families.setdefault(n.family, {})
+        case = fam.get(n.case)
+        if case is None:
+            case = Case(name=n.case, family=n.family, variant=n.variant, args=n.args, params=n.params())
+            fam[n.case] = case
+        case.entries[n.backend] = summarize_benchmark(bench)
+
+    order = {b: i for i, b in enumerate(backends)}
+    out: List[Family] = []
+    chart_no = 0
+    for fam_name, cases_by_name in families.items():
+        cases = list(cases_by_name.values())
+        for case in cases:
+            case.entries = dict(sorted(case.entries.items(), key=lambda kv: order.get(kv[0], len(order))))
+            timed = [m.summary.median for m in case.entries.values() if m.summary]
+            best = min(timed) if timed else None
+            for m in case.entries.values():
+                if m.summary and best:
+                    m.ratio = m.summary.median / best
+        axis = _sweep_axis(cases)
+        charts: List[ChartSpec] = []
+        if axis:
+            cases.sort(key=lambda c: c.params[axis])
+            groups: Dict[Tuple[str, ...], List[Case]] = {}
+            for c in cases:
+                fixed = tuple(a for a in c.args if not a.startswith(axis + ":"))
+                groups.setdefault(fixed, []).append(c)
+            for fixed, members in groups.items():
+                chart_no += 1
+                label = "/".join(fixed)
+                title = f"{fam_name} ({label})" if label else fam_name
+                charts.append(ChartSpec(_chart_id(chart_no), fam_name, title, "sweep",
+                                        members, sweep_param=axis, group=label))
+        else:
+            chart_no += 1
+            charts.append(ChartSpec(_chart_id(chart_no), fam_name, fam_name, "bar", cases))
+        counter_names: List[str] = []
+        for c in cases:
+            for m in c.entries.values():
+                for k in m.counters:
+                    if k not in counter_names:
+                        counter_names.append(k)
+        out.append(Family(fam_name, cases, charts, counter_names))
+    return out

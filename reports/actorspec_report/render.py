@@ -1,0 +1,50 @@
+"""Report -> one self-contained HTML page."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+from . import charts, sections
+from .html import page
+from .model import Report
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _asset(name: str) -> str:
+    with open(os.path.join(_HERE, name), encoding="utf-8") as f:
+        return f.read()
+
+
+def to_html(report: Report, chartjs_source: str) -> str:
+    style = charts.Style(report.backends)
+    chart_specs = [c for fam in report.families for c in fam.charts]
+    data = {"charts": [charts.describe(c, report.backends, style) for c in chart_specs]}
+
+    body = [
+        sections.header(report.facts, report.problems),
+        sections.toc(bool(report.families), report.changes is not None, bool(report.spec.rules)),
+        sections.conformance(report.matrix, report.spec_loaded),
+        sections.performance(report.families, style, report.backends),
+    ]
+    if report.changes is not None:
+        body.append(sections.baseline(report.changes, report.baseline_label))
+    body.append(sections.spec_text(report.spec, report.matrix))
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    body.append(
+        f'<footer>Generated {generated} by <code>reports/make_report.py</code>. Charts: Chart.js 3.9.1 '
+        "(MIT licence, inlined). Self-contained: this file loads nothing from the network.</footer>"
+        '<noscript><p class="callout warn">Charts need JavaScript; the tables carry the same numbers.</p></noscript>')
+    body.append("</div>")  # closes the .wrap opened by the header
+
+    f = report.facts
+    title = f"actorspec report — {f.date} — {f.git_commit[:12]}"
+    attrs = {
+        "data-charts-expected": str(len(chart_specs)),
+        "data-charts-rendered": "0",
+        "data-matrix-rules": str(len(report.matrix.rows)),
+        "data-matrix-backends": str(len(report.matrix.backends)),
+    }
+    return page(title=title, body_attrs=attrs, css=_asset("report.css"), body="\n".join(body),
+                data=data, chartjs=chartjs_source, script=_asset("report.js"))

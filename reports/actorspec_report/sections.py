@@ -1,0 +1,363 @@
+"""The report's sections as HTML fragments.
+
+Each function takes already-analysed data and returns markup; all input text
+goes through html.esc (see html.py).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Sequence
+
+from . import compare as cmp
+from . import markdown, units
+from .gtest import FAIL, NOT_RUN, PASS, TestResult
+from .html import attr, esc, slug
+from .matrix import Cell, Matrix
+from .meta import UNKNOWN, Facts, normalise_versions
+from .perf import Family, Measured
+from .spec import Spec
+
+_BADGE = {PASS: ("✓", "pass"), FAIL: ("✗", "fail"), NOT_RUN: ("–", "not run")}
+_STATUS_CLASS = {PASS: "pass", FAIL: "fail", NOT_RUN: "notrun"}
+# A coefficient of variation above this makes a median hard to trust.
+NOISY_CV = 0.10
+
+
+def badge(status: str) -> str:
+    icon, text = _BADGE[status]
+    return f'<span class="badge {_STATUS_CLASS[status]}"><span aria-hidden="true">{icon}</span> {text}</span>'
+
+
+def _fact(label: str, value: str, code: bool = False) -> str:
+    cls = ' class="unknown"' if value == UNKNOWN else ""
+    shown = f"<code>{esc(value)}</code>" if code and value != UNKNOWN else esc(value)
+    return f"<div><dt>{esc(label)}</dt><dd{cls}>{shown}</dd></div>"
+
+
+def header(facts: Facts, problems: Sequence[str]) -> str:
+    machine = facts.cpu_model
+    if facts.cores != UNKNOWN:
+        machine = f"{machine}, {facts.cores} cores" if machine != UNKNOWN else f"{facts.cores} cores"
+    if facts.mhz != UNKNOWN:
+        machine += f" @ {facts.mhz} MHz"
+    commit = facts.git_commit
+    items = [
+        _fact("Date", facts.date),
+        _fact("Git commit", commit, code=True),
+        _fact("Machine", machine),
+        _fact("Host", facts.host),
+        _fact("Compiler", facts.compiler),
+        _fact("Mode", facts.mode),
+        _fact("Build type", facts.build_type),
+        _fact("Workers", facts.workers),
+    ]
+    if facts.wall_time != UNKNOWN:
+        items.append(_fact("Run time", facts.wall_time))
+    versions = "".join(
+        f'<li><span class="lib">{esc(k)}</span> <span class="{"unknown" if v == UNKNOWN else "ver"}">{esc(v)}</span></li>'
+        for k, v in normalise_versions(facts.versions))
+    warn = ""
+    notes = list(problems) + list(facts.warnings)
+    if notes:
+        warn = ('<div class="callout warn" role="alert"><strong>Check before trusting this report:</strong><ul>'
+                + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></div>")
+    short = commit[:12] if commit != UNKNOWN else "commit unknown"
+    return f"""<header class="top">
+<div class="wrap">
+<h1>actorspec <span class="thin">conformance &amp; performance report</span></h1>
+<p class="sub">{esc(facts.date)} · <code>{esc(short)}</code> · mode {esc(facts.mode)}</p>
+</div>
+</header>
+<div class="wrap">
+{warn}
+<section id="facts" aria-label="Run facts">
+<dl class="facts">{"".join(items)}</dl>
+<div class="versions"><h2 class="mini">Library versions</h2><ul>{versions}</ul></div>
+</section>"""
+
+
+def toc(has_perf: bool, has_baseline: bool, has_spec: bool) -> str:
+    links = ['<a href="#conformance">Conformance</a>']
+    if has_perf:
+        links.append('<a href="#performance">Performance</a>')
+    if has_baseline:
+        links.append('<a href="#baseline">Against baseline</a>')
+    if has_spec:
+        links.append('<a href="#spec">Spec rules</a>')
+    return '<nav class="toc" aria-label="Sections">' + " ".join(links) + "</nav>"
+
+
+# --------------------------------------------------------------- conformance
+
+def _failure_block(t: TestResult, with_name: bool = True) -> str:
+    msgs = "\n\n".join(t.messages) or "(no message)"
+    name = f'<div class="test-name">{esc(t.full_name)}</div>' if with_name else ""
+    return f'<div class="failure">{name}<pre>{esc(msgs)}</pre></div>'
+
+
+def _cell(cell: Cell, backend: str, rule_id: str) -> str:
+    cls = _STATUS_CLASS[cell.status]
+    note = cell.note()
+    label = f"{rule_id} on {backend}: {_BADGE[cell.status][1]} ({note})"
+    # data-* let a browser test read the matrix without parsing prose.
+    common = (f'class="st {cls}"{attr("data-rule", rule_id)}{attr("data-backend", backend)}'
+              f'{attr("data-status", cell.status)}{attr("title", note)}{attr("aria-label", label)}')
+    if cell.status == FAIL:
+        blocks = "".join(_failure_block(t) for t in cell.failures)
+        return f"<td {common}><details><summary>{badge(cell.status)}</summary>{blocks}</details></td>"
+    return f"<td {common}>{badge(cell.status)}</td>"
+
+
+def _totals_cards(m: Matrix) -> str:
+    totals = m.totals()
+    n = len(m.rows) or 1
+    cards = []
+    for b in m.backends:
+        t = totals[b]
+        bar = "".join(
+            f'<span class="seg {_STATUS_CLASS[s]}" style="width:{100.0 * t[s] / n:.2f}%"></span>'
+            for s in (PASS, FAIL, NOT_RUN) if t[s])
+        verdict = "fail" if t[FAIL] else ("pass" if t[PASS] else "notrun")
+        cards.append(
+            f'<div class="card {verdict}"><div class="card-title">{esc(b)}</div>'
+            f'<div class="card-main">{t[PASS]}<span class="of">/{len(m.rows)} rules pass</span></div>'
+            f'<div class="stack" aria-hidden="true">{bar}</div>'
+            f'<div class="card-sub">{t[FAIL]} fail · {t[NOT_RUN]} not run</div></div>')
+    return '<div class="cards">' + "".join(cards) + "</div>"
+
+
+def _failure_list(m: Matrix) -> str:
+    """Every failing test with its message, open: the first thing to read."""
+    items = []
+    for row in m.rows:
+        for b, cell in row.cells.items():
+            for t in cell.failures:
+                anchor = f'<a href="#rule-{esc(row.rule_id)}">{esc(row.rule_id)}</a>' if row.in_spec else esc(row.rule_id)
+                items.append(f'<details open><summary>{anchor} on {esc(b)} — <code>{esc(t.full_name)}</code></summary>'
+                             f"{_failure_block(t, with_name=False)}</details>")
+    if not items:
+        return ""
+    return (f'<section class="failures" aria-label="Failures"><h3>Failures ({len(items)})</h3>'
+            + "".join(items) + "</section>")
+
+
+def conformance(m: Matrix, spec_loaded: bool) -> str:
+    if not m.rows and not m.unmapped:
+        return ('<section id="conformance"><h2>Conformance</h2>'
+                '<p class="empty">No conformance results and no spec rules were found.</p></section>')
+    cols = len(m.backends) + 2
+    head = "".join(f'<th scope="col" class="be">{esc(b)}</th>' for b in m.backends)
+    body: List[str] = []
+    area = None
+    for row in m.rows:
+        if row.area != area:
+            area = row.area
+            body.append(f'<tr class="area"><th colspan="{cols}" scope="rowgroup">{esc(area or "General")}</th></tr>')
+        statuses = {c.status for c in row.cells.values()}
+        row_status = "fail" if FAIL in statuses else ("pass" if statuses == {PASS} else "mixed")
+        rid = esc(row.rule_id)
+        link = f'<a href="#rule-{rid}">{rid}</a>' if row.in_spec else f'{rid} <span class="tag warn">not in spec</span>'
+        cells = "".join(_cell(row.cells[b], b, row.rule_id) for b in m.backends)
+        body.append(f'<tr id="matrix-{rid}" data-status="{row_status}"><th scope="row" class="rid">{link}</th>'
+                    f'<td class="rtitle">{markdown.inline(row.title)}</td>{cells}</tr>')
+    totals = m.totals()
+    foot = "".join(
+        f'<td class="tot"><span class="pass">{t[PASS]}</span> / <span class="fail">{t[FAIL]}</span> / '
+        f'<span class="notrun">{t[NOT_RUN]}</span></td>'
+        for t in (totals[b] for b in m.backends))
+    unmapped = ""
+    if m.unmapped:
+        items = "".join(
+            f"<li>{badge(t.outcome)} <code>{esc(t.full_name)}</code>"
+            + (f"<details><summary>message</summary>{_failure_block(t)}</details>" if t.outcome == FAIL else "")
+            + "</li>" for t in m.unmapped)
+        unmapped = (f'<details class="unmapped"><summary>{len(m.unmapped)} tests carry no rule ID '
+                    f"(unit tests, not counted above)</summary><ul>{items}</ul></details>")
+    failures = _failure_list(m)
+    no_spec = "" if spec_loaded else '<p class="callout warn">The spec could not be read: rows come from test names only.</p>'
+    failing = len(m.failing_rules())
+    return f"""<section id="conformance">
+<h2>Conformance</h2>
+<p class="lead">{len(m.rows)} rules × {len(m.backends)} backends. A rule passes on a backend when every test of it passed there,
+fails when any failed, and is <em>not run</em> when no test of it ran (none written, disabled, skipped, or no results).
+{failing} rule{'s' if failing != 1 else ''} fail on at least one backend.</p>
+{no_spec}
+{_totals_cards(m)}
+<div class="matrix-tools"><label><input type="checkbox" id="only-problems"> show only rules that fail or did not run</label></div>
+<div class="table-scroll">
+<table class="matrix" id="matrix" data-rules="{len(m.rows)}">
+<caption>Conformance matrix: spec rule by backend</caption>
+<thead><tr><th scope="col">Rule</th><th scope="col">Title</th>{head}</tr></thead>
+<tbody>{"".join(body)}</tbody>
+<tfoot><tr><th scope="row">Totals</th><td class="legend-cell">pass / fail / not run</td>{foot}</tr></tfoot>
+</table>
+</div>
+{unmapped}
+{failures}
+</section>"""
+
+
+# --------------------------------------------------------------- performance
+
+def _median_cell(m: Measured, span: int) -> str:
+    """Median, spread, CV and ratio cells; `span` columns for an error or no data."""
+    if m.bench.error:
+        return f'<td class="num err" colspan="{span}">error: {esc(m.bench.error)}</td>'
+    if not m.summary:
+        return f'<td class="num" colspan="{span}">no data</td>'
+    s = m.summary
+    spread = f"{units.fmt_time(s.minimum)} – {units.fmt_time(s.maximum)}" if s.n else "n/a"
+    noisy = s.cv > NOISY_CV
+    # Aggregate-only input may carry no cv row at all: say so, not "0.0%".
+    cv_text = "–" if (s.n == 0 and "cv" not in m.bench.aggregates) else f"{100 * s.cv:.1f}%"
+    cv = f'<td class="num{" noisy" if noisy else ""}"{attr("title", "noisy: CV above 10%") if noisy else ""}>{cv_text}</td>'
+    ratio = m.ratio or 1.0
+    if abs(ratio - 1.0) < 1e-12:
+        ratio_html = '<td class="num best"><span class="tag best">fastest</span></td>'
+    else:
+        ratio_html = f'<td class="num">{units.fmt_ratio(ratio)}</td>'
+    return f'<td class="num strong">{units.fmt_time(s.median)}</td><td class="num">{spread}</td>{cv}{ratio_html}'
+
+
+def _family_table(fam: Family, style) -> str:
+    counters = fam.counter_names
+    head = ("<th scope=\"col\">Benchmark</th><th scope=\"col\">Backend</th><th scope=\"col\" class=\"num\">Median</th>"
+            "<th scope=\"col\" class=\"num\">Min – max</th><th scope=\"col\" class=\"num\">CV</th>"
+            "<th scope=\"col\" class=\"num\">vs fastest</th><th scope=\"col\" class=\"num\">Reps</th>"
+            + "".join(f'<th scope="col" class="num counter">{esc(c)}</th>' for c in counters))
+    rows: List[str] = []
+    for case in fam.cases:
+        entries = list(case.entries.values())
+        for i, m in enumerate(entries):
+            first = ""
+            if i == 0:
+                first = f'<th scope="rowgroup" rowspan="{len(entries)}" class="case">{esc(case.name)}</th>'
+            dot = f'<span class="dot" style="background:{style.color(m.backend)}"></span>'
+            reps = str(m.summary.n) if m.summary and m.summary.n else "–"
+            counter_cells = "".join(
+                f'<td class="num counter">{esc(units.fmt_counter(c, m.counters[c]))}</td>' if c in m.counters
+                else '<td class="num counter">–</td>' for c in counters)
+            broken = bool(m.bench.error) or not m.summary
+            tail = "" if broken else f'<td class="num">{reps}</td>{counter_cells}'
+            cls = ' class="group-start"' if i == 0 else ""
+            cells = _median_cell(m, span=5 + len(counters))
+            rows.append(f"<tr{cls}>{first}<td class=\"be\">{dot}{esc(m.backend)}</td>{cells}{tail}</tr>")
+    return (f'<div class="table-scroll"><table class="perf"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def _caption(chart) -> str:
+    """Say what a chart varies; the family's heading already names it."""
+    if chart.kind == "sweep":
+        fixed = f" at {esc(chart.group)}" if chart.group else ""
+        return f'<figcaption>Sweep over <code>{esc(chart.sweep_param)}</code>{fixed}, log-log</figcaption>'
+    return ""
+
+
+def performance(families: Sequence[Family], style, backends: Sequence[str]) -> str:
+    if not families:
+        return ('<section id="performance"><h2>Performance</h2>'
+                '<p class="empty">No benchmark results were given.</p></section>')
+    legend = "".join(
+        f'<span class="legend-item"><span class="dot" style="background:{style.color(b)}"></span>{esc(b)}</span>'
+        for b in backends)
+    nav = " · ".join(f'<a href="#family-{i}-{esc(slug(f.name))}">{esc(f.name)}</a>' for i, f in enumerate(families))
+    parts = [f"""<section id="performance">
+<h2>Performance</h2>
+<p class="lead">Real (wall-clock) time per iteration, lower is better. Bars and points are the <strong>median</strong> over
+repetitions; whiskers span the fastest to the slowest repetition and dots mark each repetition. Sweeps are drawn log-log.
+<em>vs fastest</em> is the median divided by the best backend's median on the same benchmark.</p>
+<p class="legend">Backends: {legend}</p>
+<p class="families">{nav}</p>"""]
+    for i, fam in enumerate(families):
+        charts = "".join(
+            f'<figure class="chart">{_caption(c)}<div class="chart-box"><canvas id="{c.id}" role="img"'
+            + attr("aria-label", f"Chart of {c.title}: median real time per backend; the table below has the numbers")
+            + "></canvas></div></figure>"
+            for c in fam.charts)
+        parts.append(f'<article class="family" id="family-{i}-{esc(slug(fam.name))}"><h3>{esc(fam.name)}</h3>'
+                     f'<div class="charts n{min(len(fam.charts), 2)}">{charts}</div>{_family_table(fam, style)}</article>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------ baseline
+
+_VERDICT_CLASS = {cmp.REGRESSION: "regress", cmp.IMPROVEMENT: "improve"}
+_VERDICT_ORDER = {cmp.REGRESSION: 0, cmp.IMPROVEMENT: 1, cmp.TOO_FEW: 2, cmp.NO_CHANGE: 3, cmp.NEW: 4, cmp.GONE: 5}
+
+
+def baseline(changes: Sequence[cmp.Change], baseline_label: str) -> str:
+    counts: Dict[str, int] = {}
+    for c in changes:
+        counts[c.verdict] = counts.get(c.verdict, 0) + 1
+    ordered = sorted(changes, key=lambda c: (_VERDICT_ORDER.get(c.verdict, 9),
+                                             -(abs(c.change_pct) if c.change_pct is not None else 0)))
+    headline, quiet = [], []
+    for c in ordered:
+        cls = _VERDICT_CLASS.get(c.verdict, "")
+        old = units.fmt_time(c.old_median) if c.old_median is not None else "–"
+        new = units.fmt_time(c.new_median) if c.new_median is not None else "–"
+        pct = units.fmt_pct(c.change_pct) if c.change_pct is not None else "–"
+        if c.pvalue is not None:
+            p = f"{c.pvalue:.4f}"
+            if c.low_power:
+                p += f' <span class="muted" title="compare.py recommends 9+ repetitions">({c.n_old} vs {c.n_new} reps)</span>'
+        elif c.verdict == cmp.TOO_FEW:
+            p = f'<span class="muted">{c.n_old} vs {c.n_new} reps</span>'
+        else:
+            p = "–"
+        mark = {"regress": "▲ ", "improve": "▼ "}.get(cls, "")
+        row = (f'<tr class="{cls}"><td class="case">{esc(c.case)}</td><td class="be">{esc(c.backend)}</td>'
+               f'<td class="num">{old}</td><td class="num">{new}</td><td class="num strong">{pct}</td>'
+               f'<td class="num">{p}</td><td class="verdict">{mark}{esc(c.verdict)}</td></tr>')
+        # Unremarkable rows would bury the few that matter.
+        (quiet if c.verdict in (cmp.NO_CHANGE, cmp.NEW, cmp.GONE, cmp.NO_DATA) else headline).append(row)
+    def table(rows: List[str]) -> str:
+        return ('<div class="table-scroll"><table class="compare"><thead><tr><th scope="col">Benchmark</th>'
+                '<th scope="col">Backend</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">Current</th>'
+                '<th scope="col" class="num">Change</th><th scope="col" class="num">p-value</th><th scope="col">Verdict</th>'
+                f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+
+    summary = " · ".join(f"{esc(v)}: {n}" for v, n in sorted(counts.items(), key=lambda kv: _VERDICT_ORDER.get(kv[0], 9)))
+    return f"""<section id="baseline">
+<h2>Against the baseline</h2>
+<p class="lead">Change of the median real time relative to <code>{esc(baseline_label)}</code>. A change counts only when a two-sided
+Mann–Whitney U test over the repetitions rejects “same distribution” at α = 0.05 (as Google Benchmark's <code>compare.py</code> does);
+fewer than 3 repetitions on either side gives no verdict. ▲ marks a regression (slower), ▼ an improvement.</p>
+<p class="verdicts">{summary}</p>
+{table(headline) if headline else '<p class="empty">No significant change in any benchmark.</p>'}
+{f'<details class="quiet"><summary>{len(quiet)} more: no significant change, new, or only in the baseline</summary>{table(quiet)}</details>' if quiet else ""}
+</section>"""
+
+
+# ---------------------------------------------------------------------- spec
+
+def spec_text(spec: Spec, m: Matrix) -> str:
+    if not spec.rules:
+        return ""
+    known = frozenset(r.id for r in spec.rules)
+    rows = {r.rule_id: r for r in m.rows}
+    parts = ['<section id="spec"><h2>Spec rules</h2>'
+             '<p class="lead">The text of every rule, as the spec states it, with its result per backend.</p>']
+    area: Optional[str] = None
+    for rule in spec.rules:
+        if rule.area != area:
+            area = rule.area
+            parts.append(f'<h3 class="area-title">{esc(area or "General")}</h3>')
+        row = rows.get(rule.id)
+        marks = ""
+        if row:
+            marks = "".join(
+                f'<span class="mini-badge {_STATUS_CLASS[c.status]}"{attr("title", f"{b}: {_BADGE[c.status][1]}")}>'
+                f'{esc(b)} <span aria-hidden="true">{_BADGE[c.status][0]}</span>'
+                f'<span class="sr-only"> {_BADGE[c.status][1]}</span></span>'
+                for b, c in row.cells.items())
+        rid = esc(rule.id)
+        parts.append(
+            f'<article class="rule" id="rule-{rid}"><h4><span class="rule-id">{rid}</span> {markdown.inline(rule.title)}'
+            f'<span class="marks">{marks}</span></h4>'
+            f'<div class="rule-body">{markdown.render(rule.body, known)}</div>'
+            f'<a class="back" href="#matrix-{rid}">↑ matrix</a></article>')
+    parts.append("</section>")
+    return "\n".join(parts)

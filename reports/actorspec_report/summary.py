@@ -1,0 +1,93 @@
+"""The compact plain-text summary printed for CI logs and terminals.
+
+ASCII only (us, x): CI logs do not always keep UTF-8 intact.
+"""
+
+from __future__ import annotations
+
+from typing import List, Sequence
+
+from . import compare as cmp
+from . import units
+from .gtest import FAIL, NOT_RUN, PASS
+from .model import Report
+
+
+_NAME_WIDTH = 44
+_VERDICT_ORDER = [cmp.REGRESSION, cmp.IMPROVEMENT, cmp.NO_CHANGE, cmp.TOO_FEW, cmp.NEW, cmp.GONE, cmp.NO_DATA]
+
+
+def _clip(name: str) -> str:
+    """Long names would push every column off screen; the HTML has them whole."""
+    return name if len(name) <= _NAME_WIDTH else name[:_NAME_WIDTH - 3] + "..."
+
+
+def _table(rows: Sequence[Sequence[str]], right: Sequence[bool], indent: str = "  ") -> List[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for r in rows:
+        cells = [c.rjust(w) if right[i] else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        out.append((indent + "  ".join(cells)).rstrip())
+    return out
+
+
+def render(report: Report) -> str:
+    f = report.facts
+    lines = [f"actorspec report  date {f.date}  commit {f.git_commit[:12]}  mode {f.mode}", ""]
+
+    m = report.matrix
+    totals = m.totals()
+    lines.append(f"Conformance: rules per backend (of {len(m.rows)} rules)")
+    if m.backends:
+        rows = [["backend", "pass", "fail", "not run"]]
+        rows += [[b, str(totals[b][PASS]), str(totals[b][FAIL]), str(totals[b][NOT_RUN])] for b in m.backends]
+        lines += _table(rows, [False, True, True, True])
+        failing = [f"{r.rule_id} ({', '.join(b for b, c in r.cells.items() if c.status == FAIL)})"
+                   for r in m.failing_rules()]
+        if failing:
+            lines.append("  FAILING: " + "; ".join(failing))
+    else:
+        lines.append("  no conformance results")
+    lines.append("")
+
+    lines.append("Performance: median real time per iteration (ratio to fastest backend, * = fastest)")
+    backends = report.backends
+    rows = [["benchmark"] + list(backends)]
+    for fam in report.families:
+        for case in fam.cases:
+            row = [_clip(case.name)]
+            for b in backends:
+                e = case.entries.get(b)
+                if e is None:
+                    row.append("-")
+                elif e.bench.error:
+                    row.append("error")
+                elif e.summary is None:
+                    row.append("no data")
+                else:
+                    r = e.ratio or 1.0
+                    star = "*" if abs(r - 1.0) < 1e-12 else " "
+                    row.append(f"{units.fmt_time(e.summary.median, ascii_only=True)} ({r:.2f}x){star}")
+            rows.append(row)
+    if len(rows) > 1:
+        lines += _table(rows, [False] + [True] * len(backends))
+    else:
+        lines.append("  no benchmark results")
+
+    if report.changes is not None:
+        lines.append("")
+        counts = {}
+        for c in report.changes:
+            counts[c.verdict] = counts.get(c.verdict, 0) + 1
+        ordered = sorted(counts.items(), key=lambda kv: _VERDICT_ORDER.index(kv[0]) if kv[0] in _VERDICT_ORDER else 99)
+        lines.append("Against baseline (two-sided Mann-Whitney U, alpha 0.05): "
+                     + ", ".join(f"{v}: {n}" for v, n in ordered))
+        notable = [c for c in report.changes if c.verdict in (cmp.REGRESSION, cmp.IMPROVEMENT)]
+        if notable:
+            rows = [[c.verdict.upper(), _clip(c.key), units.fmt_pct(c.change_pct), f"p={c.pvalue:.4f}"] for c in notable]
+            lines += _table(rows, [False, False, True, True])
+
+    if report.problems or report.facts.warnings:
+        lines.append("")
+        lines += ["WARNING: " + p for p in list(report.problems) + list(report.facts.warnings)]
+    return "\n".join(lines) + "\n"
