@@ -112,12 +112,24 @@ Pid spawn_busy(Process& self) {
   return p;
 }
 
-class ExitSignals : public RuntimeTest {};
+class ExitSignals : public RuntimeTest {
+ protected:
+  // run(), and the body must also reach its end: a process that an exit
+  // signal with reason normal ended early has ended normally as well.
+  void run_to_end(Body body) {
+    std::atomic<bool> reached_end{false};
+    run([&body, &reached_end](Process& self) {
+      body(self);
+      reached_end = true;
+    });
+    EXPECT_TRUE(reached_end) << "the test's process was ended before the end of its body";
+  }
+};
 
 // ---- LNK-5: kill sent with exit/2 cannot be trapped ----
 
 TEST_P(ExitSignals, LNK_5_kill_is_untrappable) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Trio t = spawn_trio(self, true);
     const Ref rp = self.monitor(t.p), rq = self.monitor(t.q);
     self.exit(t.p, ExitReason::kill());
@@ -134,7 +146,7 @@ TEST_P(ExitSignals, LNK_5_kill_is_untrappable) {
 }
 
 TEST_P(ExitSignals, LNK_5_kill_ends_a_process_parked_in_receive) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     for (const bool traps : {false, true}) {
       const Pid p = traps ? spawn_trapping(self) : self.spawn(park);
       const Ref ref = self.monitor(p);
@@ -191,7 +203,7 @@ TEST_P(ExitSignals, LNK_5_trapping_process_killing_itself_dies_killed) {
 // ---- LNK-9: exit(kill) from the body is an ordinary reason along links ----
 
 TEST_P(ExitSignals, LNK_9_exit_kill_from_the_body_is_an_ordinary_reason) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     for (const bool p_traps : {false, true}) {  // trapping changes nothing for exit/1
       const Trio t = spawn_trio(self, p_traps);
       const Ref rp = self.monitor(t.p), rq = self.monitor(t.q);
@@ -210,7 +222,7 @@ TEST_P(ExitSignals, LNK_9_exit_kill_from_the_body_is_an_ordinary_reason) {
 // ---- LNK-10: killed is an ordinary reason ----
 
 TEST_P(ExitSignals, LNK_10_killed_is_an_ordinary_reason) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid trapping = spawn_trapping(self);
     self.exit(trapping, ExitReason::killed());
     const Forwarded f = expect<Forwarded>(self);
@@ -228,7 +240,7 @@ TEST_P(ExitSignals, LNK_10_killed_is_an_ordinary_reason) {
 // ---- LNK-11: exit/2 with any other reason, with or without a link ----
 
 TEST_P(ExitSignals, LNK_11_trapping_process_gets_exit_message_without_a_link) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = spawn_trapping(self);
     self.exit(p, boom());
     const Forwarded f = expect<Forwarded>(self);
@@ -239,7 +251,7 @@ TEST_P(ExitSignals, LNK_11_trapping_process_gets_exit_message_without_a_link) {
 }
 
 TEST_P(ExitSignals, LNK_11_non_trapping_process_dies_and_its_links_follow) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Trio t = spawn_trio(self, false);
     const Ref rp = self.monitor(t.p), rq = self.monitor(t.q);
     self.exit(t.p, boom());
@@ -271,7 +283,7 @@ TEST_P(ExitSignals, LNK_11_exit_signal_from_outside_the_runtime_has_no_sender) {
 // ---- LNK-12: exit/2 with normal ----
 
 TEST_P(ExitSignals, LNK_12_normal_exit_signal_is_ignored_by_non_trapping_process) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = self.spawn([](Process& p) { serve(p, Pid{}); });
     self.exit(p, ExitReason::normal());
     expect_pong(self, p);  // the Ping came after the signal, so the signal was handled
@@ -281,7 +293,7 @@ TEST_P(ExitSignals, LNK_12_normal_exit_signal_is_ignored_by_non_trapping_process
 }
 
 TEST_P(ExitSignals, LNK_12_normal_exit_signal_reaches_trapping_process_as_message) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = spawn_trapping(self);
     self.exit(p, ExitReason::normal());
     const Forwarded f = expect<Forwarded>(self);
@@ -301,7 +313,7 @@ TEST_P(ExitSignals, LNK_12_normal_exit_signal_to_self_ends_non_trapping_process)
 }
 
 TEST_P(ExitSignals, LNK_12_normal_exit_signal_to_self_is_a_message_when_trapping) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     self.exit(self.self(), ExitReason::normal());
     const std::optional<Exit> e = self.receive_for<Exit>(0ms);
@@ -314,7 +326,7 @@ TEST_P(ExitSignals, LNK_12_normal_exit_signal_to_self_is_a_message_when_trapping
 // ---- LNK-13: the trap_exit flag ----
 
 TEST_P(ExitSignals, LNK_13_trap_exit_returns_the_previous_value) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     EXPECT_FALSE(self.trapping_exits());
     EXPECT_FALSE(self.trap_exit(true));
     EXPECT_TRUE(self.trap_exit(true));
@@ -326,7 +338,7 @@ TEST_P(ExitSignals, LNK_13_trap_exit_returns_the_previous_value) {
 }
 
 TEST_P(ExitSignals, LNK_13_queued_exit_stays_a_message_after_trapping_stops) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     const Pid me = self.self();
     const Pid q = self.spawn([me](Process& q) {
@@ -395,7 +407,7 @@ struct CustomError : std::out_of_range {
 };
 
 TEST_P(ExitSignals, LNK_15_exit_reason_of_an_ending_process) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     auto reason_of = [&self](Body body) { return expect_exit_from(self, self.spawn_link(std::move(body))).reason; };
 
@@ -415,7 +427,7 @@ TEST_P(ExitSignals, LNK_15_exit_reason_of_an_ending_process) {
 // ---- LNK-17: a signal takes effect without the target receiving ----
 
 TEST_P(ExitSignals, LNK_17_busy_process_is_ended_at_its_next_runtime_call) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     for (const ExitReason& signal : {ExitReason::kill(), boom()}) {
       const Pid p = spawn_busy(self);
       const Ref ref = self.monitor(p);
@@ -426,7 +438,7 @@ TEST_P(ExitSignals, LNK_17_busy_process_is_ended_at_its_next_runtime_call) {
 }
 
 TEST_P(ExitSignals, LNK_17_any_runtime_call_applies_a_pending_signal) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid me = self.self();
     const Pid p = self.spawn([me](Process& p) {
       p.send(me, Ready{p.self()});
@@ -440,7 +452,7 @@ TEST_P(ExitSignals, LNK_17_any_runtime_call_applies_a_pending_signal) {
 }
 
 TEST_P(ExitSignals, LNK_17_process_parked_in_receive_is_ended_at_once) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = self.spawn([](Process& p) { p.receive<Never>(); });
     const Ref ref = self.monitor(p);
     self.exit(p, boom());
@@ -451,7 +463,7 @@ TEST_P(ExitSignals, LNK_17_process_parked_in_receive_is_ended_at_once) {
 // ---- LNK-18: is_alive is false as soon as an ending signal is accepted ----
 
 TEST_P(ExitSignals, LNK_18_not_alive_right_after_an_ending_exit_signal) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     for (int i = 0; i < 40; ++i) {
       const bool busy = i % 2 == 0;  // still running when the signal lands, or parked
       const Pid p = busy ? spawn_busy(self) : self.spawn(park);
@@ -463,7 +475,7 @@ TEST_P(ExitSignals, LNK_18_not_alive_right_after_an_ending_exit_signal) {
 }
 
 TEST_P(ExitSignals, LNK_18_still_alive_after_a_trapped_exit_signal) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = spawn_trapping(self);
     self.exit(p, boom());
     EXPECT_TRUE(self.is_alive(p));
@@ -482,7 +494,7 @@ TEST_P(ExitSignals, LNK_18_not_alive_right_after_an_exit_signal_from_outside) {
 
 TEST_P(ExitSignals, LNK_19_exit_signal_to_a_dead_process_is_ignored) {
   Pid dead;
-  run([&dead](Process& self) {
+  run_to_end([&dead](Process& self) {
     dead = dead_process(self);
     self.exit(dead, boom());
     self.exit(dead, ExitReason::kill());

@@ -2,6 +2,7 @@
 // LNK-6..8, LNK-16, and LNK-5 along a chain). Exit signals sent with exit/2,
 // trap_exit and kill are in exit_signals_test.cpp.
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 
 #include "actorspec_conformance/fixture.hpp"
@@ -104,12 +105,24 @@ Chain spawn_chain(Process& self, bool middle_traps) {
   return expect<Chain>(self);
 }
 
-class Links : public RuntimeTest {};
+class Links : public RuntimeTest {
+ protected:
+  // run(), and the body must also reach its end: a process that an exit
+  // signal with reason normal ended early has ended normally as well.
+  void run_to_end(Body body) {
+    std::atomic<bool> reached_end{false};
+    run([&body, &reached_end](Process& self) {
+      body(self);
+      reached_end = true;
+    });
+    EXPECT_TRUE(reached_end) << "the test's process was ended before the end of its body";
+  }
+};
 
 // ---- LNK-1: links are bidirectional ----
 
 TEST_P(Links, LNK_1_link_is_visible_from_both_sides) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid me = self.self();
     // Reports its links on every Ping.
     auto reporter = [](Process& c) {
@@ -135,7 +148,7 @@ TEST_P(Links, LNK_1_link_is_visible_from_both_sides) {
 }
 
 TEST_P(Links, LNK_1_either_side_ending_signals_the_other) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     const Pid me = self.self();
     // The side that called link ends...
@@ -158,7 +171,7 @@ TEST_P(Links, LNK_1_either_side_ending_signals_the_other) {
 // ---- LNK-2: a link is there or not; it is not counted ----
 
 TEST_P(Links, LNK_2_linking_twice_makes_one_link) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid me = self.self();
     const Pid q = self.spawn([me](Process& q) {
       q.receive<Go>();
@@ -180,7 +193,7 @@ TEST_P(Links, LNK_2_linking_twice_makes_one_link) {
 }
 
 TEST_P(Links, LNK_2_link_to_self_is_a_no_op) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     self.link(self.self());
     EXPECT_TRUE(self.links().empty());
@@ -191,7 +204,7 @@ TEST_P(Links, LNK_2_link_to_self_is_a_no_op) {
 // ---- LNK-3: linking to a process that is not alive ----
 
 TEST_P(Links, LNK_3_link_to_a_dead_process_throws_noproc_when_not_trapping) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid dead = dead_process(self);
     bool thrown = false;
     try {
@@ -212,7 +225,7 @@ TEST_P(Links, LNK_3_uncaught_noproc_ends_the_caller) {
 }
 
 TEST_P(Links, LNK_3_link_to_a_dead_process_when_trapping_queues_exit_noproc) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     const Pid dead = dead_process(self);
     self.link(dead);  // no exception
@@ -227,7 +240,7 @@ TEST_P(Links, LNK_3_link_to_a_dead_process_when_trapping_queues_exit_noproc) {
 // ---- LNK-4: unlink ----
 
 TEST_P(Links, LNK_4_unlink_stops_a_later_exit_signal) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid me = self.self();
     const Pid q = self.spawn([me](Process& q) {
       q.receive<Go>();
@@ -246,7 +259,7 @@ TEST_P(Links, LNK_4_unlink_stops_a_later_exit_signal) {
 }
 
 TEST_P(Links, LNK_4_unlink_keeps_an_exit_already_in_the_mailbox) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     const Pid q = self.spawn_link([](Process& q) {
       q.receive<Go>();
@@ -263,7 +276,7 @@ TEST_P(Links, LNK_4_unlink_keeps_an_exit_already_in_the_mailbox) {
 }
 
 TEST_P(Links, LNK_4_unlink_keeps_an_exit_signal_message_already_in_the_mailbox) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     const Pid me = self.self();
     const Pid q = self.spawn([me](Process& q) {
@@ -297,7 +310,7 @@ TEST_P(Links, LNK_6_abnormal_end_ends_a_non_trapping_partner) {
 }
 
 TEST_P(Links, LNK_6_exception_reason_travels_unchanged) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid me = self.self();
     const Pid a = self.spawn([me](Process& a) {
       const Pid b = a.spawn_link([](Process& b) {
@@ -318,7 +331,7 @@ TEST_P(Links, LNK_6_exception_reason_travels_unchanged) {
 }
 
 TEST_P(Links, LNK_6_reason_travels_along_a_chain) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     for (const ExitReason& reason : {boom(), ExitReason::shutdown(), ExitReason::shutdown("x")}) {
       const Chain ch = spawn_chain(self, false);
       const Ref ra = self.monitor(ch.a), rb = self.monitor(ch.b), rc = self.monitor(ch.c);
@@ -333,7 +346,7 @@ TEST_P(Links, LNK_6_reason_travels_along_a_chain) {
 // ---- LNK-5 along links: kill arrives as killed, hop by hop ----
 
 TEST_P(Links, LNK_5_kill_travels_as_killed_along_a_chain) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Chain ch = spawn_chain(self, false);
     const Ref ra = self.monitor(ch.a), rb = self.monitor(ch.b), rc = self.monitor(ch.c);
     self.exit(ch.c, ExitReason::kill());
@@ -346,7 +359,7 @@ TEST_P(Links, LNK_5_kill_travels_as_killed_along_a_chain) {
 // ---- LNK-7: a normal end does not end non-trapping partners ----
 
 TEST_P(Links, LNK_7_normal_end_leaves_a_non_trapping_partner_running) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     for (const bool by_exit : {false, true}) {  // returning, and exit(normal)
       const Pid b = self.spawn_link([by_exit](Process& b) {
         b.receive<Go>();
@@ -361,7 +374,7 @@ TEST_P(Links, LNK_7_normal_end_leaves_a_non_trapping_partner_running) {
 }
 
 TEST_P(Links, LNK_7_normal_end_does_not_travel_along_a_chain) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Chain ch = spawn_chain(self, false);
     const Ref rc = self.monitor(ch.c);
     self.send(ch.c, Die{ExitReason::normal()});
@@ -374,7 +387,7 @@ TEST_P(Links, LNK_7_normal_end_does_not_travel_along_a_chain) {
 // ---- LNK-8: a trapping process gets Exit messages and lives on ----
 
 TEST_P(Links, LNK_8_trapping_process_gets_exit_messages_and_survives) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     const Pid b1 = self.spawn_link([](Process&) {});
     const Pid b2 = self.spawn_link([](Process& b) { b.exit(boom()); });
@@ -385,7 +398,7 @@ TEST_P(Links, LNK_8_trapping_process_gets_exit_messages_and_survives) {
 }
 
 TEST_P(Links, LNK_8_link_is_gone_once_the_exit_is_received) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     const Pid p = self.spawn_link([](Process& p) {
       p.receive<Go>();
@@ -399,7 +412,7 @@ TEST_P(Links, LNK_8_link_is_gone_once_the_exit_is_received) {
 }
 
 TEST_P(Links, LNK_8_trapping_middle_stops_propagation) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Chain ch = spawn_chain(self, true);
     const Ref rc = self.monitor(ch.c);
     self.send(ch.c, Die{boom()});
@@ -416,7 +429,7 @@ TEST_P(Links, LNK_8_trapping_middle_stops_propagation) {
 // ---- LNK-16: spawn_link links before the child runs ----
 
 TEST_P(Links, LNK_16_spawn_link_child_sees_the_link_at_once) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid me = self.self();
     self.spawn_link([me](Process& c) { c.send(me, c.links()); });
     EXPECT_EQ(expect<Pids>(self), Pids{me});
@@ -432,7 +445,7 @@ TEST_P(Links, LNK_16_child_crashing_at_once_ends_non_trapping_parent) {
 }
 
 TEST_P(Links, LNK_16_child_crashing_at_once_reaches_trapping_parent_as_exit) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     self.trap_exit(true);
     const Pid child = self.spawn_link([](Process& c) { c.exit(boom()); });
     EXPECT_EQ(expect_exit_from(self, child).reason, boom());

@@ -1,4 +1,5 @@
 // Conformance: monitors and Down messages (SPEC MON-1..10).
+#include <atomic>
 #include <stdexcept>
 
 #include "actorspec_conformance/fixture.hpp"
@@ -63,12 +64,24 @@ bool await_queued(Process& self, Pred pred) {
   }
 }
 
-class Monitors : public RuntimeTest {};
+class Monitors : public RuntimeTest {
+ protected:
+  // run(), and the body must also reach its end: a process that an exit
+  // signal with reason normal ended early has ended normally as well.
+  void run_to_end(Body body) {
+    std::atomic<bool> reached_end{false};
+    run([&body, &reached_end](Process& self) {
+      body(self);
+      reached_end = true;
+    });
+    EXPECT_TRUE(reached_end) << "the test's process was ended before the end of its body";
+  }
+};
 
 // ---- MON-1: a Down when the monitored process ends ----
 
 TEST_P(Monitors, MON_1_down_carries_ref_pid_and_reason) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = self.spawn(die_on_request);
     const Ref ref = self.monitor(p);
     EXPECT_TRUE(ref);
@@ -82,7 +95,7 @@ TEST_P(Monitors, MON_1_down_carries_ref_pid_and_reason) {
 }
 
 TEST_P(Monitors, MON_1_down_reason_is_how_the_process_ended) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     // Returned: normal.
     const Pid returns = self.spawn([](Process& p) { p.receive<Go>(); });
     const Ref r1 = self.monitor(returns);
@@ -109,7 +122,7 @@ TEST_P(Monitors, MON_1_down_reason_is_how_the_process_ended) {
 // ---- MON-2: monitoring a process that is not alive ----
 
 TEST_P(Monitors, MON_2_monitoring_a_dead_process_gives_a_noproc_down) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid dead = dead_process(self);
     const Ref ref = self.monitor(dead);  // no exception
     EXPECT_TRUE(ref);
@@ -124,7 +137,7 @@ TEST_P(Monitors, MON_2_monitoring_a_dead_process_gives_a_noproc_down) {
 // ---- MON-3: every monitor call is its own monitor ----
 
 TEST_P(Monitors, MON_3_each_monitor_gets_its_own_ref_and_down) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = self.spawn(die_on_request);
     const Ref r1 = self.monitor(p);
     const Ref r2 = self.monitor(p);
@@ -143,7 +156,7 @@ TEST_P(Monitors, MON_3_each_monitor_gets_its_own_ref_and_down) {
 // ---- MON-4: monitoring is one-way ----
 
 TEST_P(Monitors, MON_4_watcher_ending_leaves_the_target_alone) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid me = self.self();
     // The watcher monitors us, then crashes.
     const Pid watcher = self.spawn([me](Process& w) {
@@ -163,7 +176,7 @@ TEST_P(Monitors, MON_4_watcher_ending_leaves_the_target_alone) {
 // ---- MON-5: demonitor ----
 
 TEST_P(Monitors, MON_5_demonitor_prevents_a_later_down) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = self.spawn(die_on_request);
     const Ref removed = self.monitor(p);
     const Ref kept = self.monitor(p);
@@ -175,7 +188,7 @@ TEST_P(Monitors, MON_5_demonitor_prevents_a_later_down) {
 }
 
 TEST_P(Monitors, MON_5_demonitor_reports_whether_it_removed_a_live_monitor) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid me = self.self();
     const Pid p = self.spawn(die_on_request);
     const Ref ref = self.monitor(p);
@@ -205,7 +218,7 @@ TEST_P(Monitors, MON_5_demonitor_reports_whether_it_removed_a_live_monitor) {
 // ---- MON-6: a Down already in the mailbox ----
 
 TEST_P(Monitors, MON_6_demonitor_leaves_a_delivered_down_in_the_mailbox) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = self.spawn(die_on_request);
     const Ref ref = self.monitor(p);
     self.send(p, Die{boom()});
@@ -216,7 +229,7 @@ TEST_P(Monitors, MON_6_demonitor_leaves_a_delivered_down_in_the_mailbox) {
 }
 
 TEST_P(Monitors, MON_6_demonitor_with_flush_removes_a_delivered_down) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = self.spawn(die_on_request);
     const Ref ref = self.monitor(p);
     self.send(p, Die{boom()});
@@ -229,7 +242,7 @@ TEST_P(Monitors, MON_6_demonitor_with_flush_removes_a_delivered_down) {
 }
 
 TEST_P(Monitors, MON_6_demonitor_with_flush_on_a_live_monitor) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = self.spawn(die_on_request);
     const Ref removed = self.monitor(p);
     const Ref kept = self.monitor(p);
@@ -243,7 +256,7 @@ TEST_P(Monitors, MON_6_demonitor_with_flush_on_a_live_monitor) {
 // ---- MON-7: monitoring yourself creates nothing ----
 
 TEST_P(Monitors, MON_7_monitoring_yourself_creates_nothing) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Ref own = self.monitor(self.self());
     EXPECT_TRUE(own);
     const Pid p = self.spawn(park);
@@ -257,7 +270,7 @@ TEST_P(Monitors, MON_7_monitoring_yourself_creates_nothing) {
 // ---- MON-8: monitor by name ----
 
 TEST_P(Monitors, MON_8_monitor_by_name_down_carries_the_name) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid p = self.spawn(die_on_request);
     self.register_name("mon8_target", p);
     const Ref ref = self.monitor("mon8_target");
@@ -270,7 +283,7 @@ TEST_P(Monitors, MON_8_monitor_by_name_down_carries_the_name) {
 }
 
 TEST_P(Monitors, MON_8_monitor_of_an_unregistered_name_gives_a_noproc_down) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Ref ref = self.monitor("mon8_nobody");  // no exception
     const Down d = expect_down(self, ref);
     EXPECT_EQ(d.name, std::optional<std::string>("mon8_nobody"));
@@ -280,7 +293,7 @@ TEST_P(Monitors, MON_8_monitor_of_an_unregistered_name_gives_a_noproc_down) {
 }
 
 TEST_P(Monitors, MON_8_monitor_by_name_stays_with_the_process_found) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     const Pid first = self.spawn(die_on_request);
     const Pid second = self.spawn(die_on_request);
     self.register_name("svc", first);
@@ -304,7 +317,7 @@ TEST_P(Monitors, MON_8_monitor_by_name_stays_with_the_process_found) {
 // ---- MON-9: spawn_monitor ----
 
 TEST_P(Monitors, MON_9_spawn_monitor_child_ending_at_once) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     auto [child, ref] = self.spawn_monitor([](Process& c) { c.exit(boom()); });
     const Down d = expect_down(self, ref);
     EXPECT_EQ(d.pid, child);
@@ -317,7 +330,7 @@ TEST_P(Monitors, MON_9_spawn_monitor_child_ending_at_once) {
 // ---- MON-10: a process is not alive once its Down has come ----
 
 TEST_P(Monitors, MON_10_not_alive_after_its_down) {
-  run([](Process& self) {
+  run_to_end([](Process& self) {
     for (int i = 0; i < 20; ++i) {
       const Pid p = self.spawn(die_on_request);
       const Ref ref = self.monitor(p);
