@@ -172,6 +172,7 @@ TEST_P(ExitSignals, LNK_5_kill_from_outside_the_runtime_is_untrappable) {
     });
     r_got->set_value(r.receive<Exit>());
   });
+  ASSERT_EQ(p_traps_f.wait_for(patience()), std::future_status::ready);
   const Pid p = p_traps_f.get();
   rt().exit(p, ExitReason::kill());
   ASSERT_EQ(r_got_f.wait_for(patience()), std::future_status::ready);
@@ -273,6 +274,7 @@ TEST_P(ExitSignals, LNK_11_exit_signal_from_outside_the_runtime_has_no_sender) {
     ready->set_value(p.self());
     got->set_value(p.receive<Exit>());
   });
+  ASSERT_EQ(ready_f.wait_for(patience()), std::future_status::ready);
   rt().exit(ready_f.get(), boom());
   ASSERT_EQ(got_f.wait_for(patience()), std::future_status::ready);
   const Exit e = got_f.get();
