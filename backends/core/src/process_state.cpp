@@ -113,6 +113,7 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
   // Cells up to and including `scanned` were tried by this receive and did
   // not match; new arrivals are only ever appended after them.
   detail::MessageCell* scanned = nullptr;
+  bool parked = false;
   for (;;) {
     for (auto* c = scanned ? scanned->next : saved_.front(); c; c = c->next) {
       const int clause = match_cell(match, c);
@@ -123,16 +124,21 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
       scanned = c;
     }
     {
-      std::lock_guard lock(mu_);
+      std::unique_lock lock(mu_);
       // A pending exit beats any message that arrived with or before it.
       if (pending_exit_) throw Unwind{};
       if (!inbox_.empty()) {
         saved_.splice_back(inbox_);
         continue;
       }
-      if (deadline && Clock::now() >= *deadline) return std::nullopt;
+      if (deadline && Clock::now() >= *deadline) {
+        lock.unlock();
+        if (!parked) exec.yield(*this);
+        return std::nullopt;
+      }
       waiting_ = true;
     }
+    parked = true;
     if (!exec.park(*this, deadline)) {
       std::unique_lock lock(mu_);
       if (waiting_) {

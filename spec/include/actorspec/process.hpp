@@ -29,7 +29,7 @@ class Runtime;
 using Body = std::function<void(Process&)>;
 
 // Thrown by Process::exit(reason), Erlang's exit/1: it unwinds the body and,
-// uncaught, ends the process with `reason`. Catchable, as exit/1 is (LNK-?).
+// uncaught, ends the process with `reason`. Catchable, as exit/1 is (LNK-14).
 struct ProcessExit {
   ExitReason reason;
 };

@@ -50,6 +50,12 @@ class Executor {
   // outside the runtime.
   virtual void wake(Schedulable& process) = 0;
 
+  // Called by `process` itself when a receive gives up without parking (a
+  // poll, `after(0)`): lets other processes on its worker run, since a
+  // process polling in a loop would otherwise starve them (no preemption).
+  // Threads are preempted by the OS, so the default does nothing.
+  virtual void yield(Schedulable& /*process*/) {}
+
   // The process running on the caller's execution context, or nullptr.
   virtual Schedulable* current() = 0;
 
