@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "actorspec_conformance/fixture.hpp"
@@ -27,9 +28,18 @@ struct SelfIs {
 struct Spawned {
   Pid child;
 };
-// A message that holds a share of a resource, to see when it is destroyed.
-struct Token {
+// Holds a share of a resource, to see when it is destroyed. Letting go is
+// slow on purpose: a runtime that sent the Down before destroying it would
+// be caught in the act (not a synchronisation: a correct runtime passes
+// however the sleep falls).
+struct SlowShare {
   std::shared_ptr<int> share;
+  explicit SlowShare(std::shared_ptr<int> s) : share(std::move(s)) {}
+  SlowShare(const SlowShare&) = default;
+  SlowShare(SlowShare&&) = default;
+  ~SlowShare() {
+    if (share) std::this_thread::sleep_for(scaled(5ms));
+  }
 };
 
 // ---- SPN-1 ------------------------------------------------------------------
@@ -197,7 +207,7 @@ TEST_P(Spawn, SPN_5_an_unlinked_childs_crash_leaves_its_spawner_alone) {
 
 TEST_P(Spawn, SPN_6_unreceived_messages_and_the_body_are_destroyed_before_the_down) {
   const std::vector<Body> endings = {
-      [](Process& c) { expect<Go>(c); },  // normal, five Tokens skipped
+      [](Process& c) { expect<Go>(c); },  // normal, five SlowShares skipped
       [](Process& c) {
         expect<Go>(c);
         throw std::runtime_error("boom");
@@ -207,16 +217,17 @@ TEST_P(Spawn, SPN_6_unreceived_messages_and_the_body_are_destroyed_before_the_do
     run([&](Process& self) {
       auto resource = std::make_shared<int>(0);
       const Body& ending = endings[e];
-      auto [child, ref] = self.spawn_monitor([ending, captured = resource](Process& c) { ending(c); });
-      for (int i = 0; i < 5; ++i) self.send(child, Token{resource});
-      self.send(child, Go{});  // behind the Tokens: the child never takes them
+      auto [child, ref] =
+          self.spawn_monitor([ending, captured = SlowShare(resource)](Process& c) { ending(c); });
+      for (int i = 0; i < 5; ++i) self.send(child, SlowShare(resource));
+      self.send(child, Go{});  // behind the SlowShares: the child never takes them
       const ExitReason reason = expect_down(self, ref).reason;
       EXPECT_EQ(reason.is_normal(), e == 0) << reason;
       // Only our own share is left: the body's capture and the five
       // messages are gone by the time the Down arrives.
       EXPECT_EQ(resource.use_count(), 1) << "ending " << e;
       // The sender is unaffected, and sending to the ended child is harmless.
-      self.send(child, Token{resource});
+      self.send(child, SlowShare(resource));
       EXPECT_TRUE(drain(self).empty());
     });
   }
