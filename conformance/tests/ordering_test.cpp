@@ -363,7 +363,9 @@ TEST_P(Ordering, ORD_10_two_hundred_thousand_sends_to_a_process_that_never_recei
   run([](Process& self) {
     constexpr int n = 200000;
     const Pid hoarder = self.spawn([](Process& h) {
-      const Stop stop = expect<Stop>(h);  // passes over every int
+      // Passes over every int. No timeout: the sends may take long on a
+      // slow machine, and the test's own expect<Count> bounds the wait.
+      const Stop stop = h.receive<Stop>();
       h.send(stop.reply_to, Count{h.mailbox_size()});
       std::vector<int> kept;
       for (Message& m : drain(h))
