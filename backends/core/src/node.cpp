@@ -165,6 +165,14 @@ void Node::terminate(ProcessState& p, const ExitReason& reason) {
     std::lock_guard lock(s.mu);
     s.processes.erase(p.pid());
   }
+  {
+    // Uncounted before anyone learns of the end (Exit, Down, run returning),
+    // so whoever has seen it also sees process_count() without it. Shutdown
+    // may then move on to Executor::join, which still waits for this entry.
+    std::lock_guard lock(idle_mu_);
+    live_.fetch_sub(1, std::memory_order_relaxed);
+    idle_cv_.notify_all();
+  }
   for (auto& [ref, target] : held) {
     if (auto t = lookup(target)) {
       std::lock_guard lock(t->mu_);
@@ -176,11 +184,6 @@ void Node::terminate(ProcessState& p, const ExitReason& reason) {
   for (Pid l : links) signal_exit(l, p.pid(), reason, SignalKind::link);
   for (auto& [ref, entry] : watchers) deliver_down(entry.watcher, ref, p.pid(), entry.name, reason);
   if (p.on_exit_) p.on_exit_(reason);
-  {
-    std::lock_guard lock(idle_mu_);
-    live_.fetch_sub(1, std::memory_order_relaxed);
-    idle_cv_.notify_all();
-  }
 }
 
 void Node::shutdown() {
