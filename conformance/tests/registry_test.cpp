@@ -96,6 +96,10 @@ TEST_P(Registry, REG_4_register_dead_pid_throws) {
     expect_down(self, ref);
     EXPECT_THROW(self.register_name("reg4", p), NotAlive);
     EXPECT_THROW(self.register_name("reg4", Pid{}), NotAlive);
+    // Ended by our own exit signal, perhaps still unwinding: not alive.
+    const Pid killed = self.spawn(wait_for_go);
+    self.exit(killed, ExitReason::kill());
+    EXPECT_THROW(self.register_name("reg4", killed), NotAlive);
     EXPECT_EQ(self.whereis("reg4"), std::nullopt);
     EXPECT_FALSE(contains(self.registered(), "reg4"));
   });
