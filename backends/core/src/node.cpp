@@ -167,6 +167,14 @@ void Node::terminate(ProcessState& p, const ExitReason& reason) {
     std::lock_guard lock(s.mu);
     s.processes.erase(p.pid());
   }
+  {
+    // Uncounted before anyone learns of the end (Exit, Down, run returning),
+    // so whoever has seen it also sees process_count() without it. Shutdown
+    // may then move on to Executor::join, which still waits for this entry.
+    std::lock_guard lock(idle_mu_);
+    live_.fetch_sub(1, std::memory_order_relaxed);
+    idle_cv_.notify_all();
+  }
   for (auto& [ref, target] : held) {
     if (auto t = lookup(target)) {
       std::lock_guard lock(t->mu_);
@@ -178,27 +186,40 @@ void Node::terminate(ProcessState& p, const ExitReason& reason) {
   for (Pid l : links) signal_exit(l, p.pid(), reason, SignalKind::link);
   for (auto& [ref, entry] : watchers) deliver_down(entry.watcher, ref, p.pid(), entry.name, reason);
   if (p.on_exit_) p.on_exit_(reason);
-  {
-    std::lock_guard lock(idle_mu_);
-    live_.fetch_sub(1, std::memory_order_relaxed);
-    idle_cv_.notify_all();
-  }
 }
 
 void Node::shutdown() {
   if (executor_->current() != nullptr)
     throw BadArg("Runtime::shutdown waits for every process, so a process cannot call it");
   std::call_once(shutdown_once_, [this] {
+    std::vector<ProcessPtr> all;
     {
+      // One step under the lifecycle lock: refuse new processes and mark
+      // every live one to end with `shutdown`, before waking any of them.
+      // Marked one by one and woken at once, an early one's end (its Exit,
+      // its Down) or a spawn refused with RuntimeStopped could reach a
+      // process not yet marked, which would then end some other way.
       std::lock_guard lock(lifecycle_mu_);
       stopping_ = true;
+      for (auto& s : shards_) {
+        std::lock_guard shard_lock(s.mu);
+        for (auto& [_, p] : s.processes) all.push_back(p);
+      }
+      for (auto& p : all) {
+        std::lock_guard plock(p->mu_);
+        if (!p->alive_ || p->pending_exit_) continue;
+        p->pending_exit_ = ExitReason::shutdown();
+        p->exiting_.store(true, std::memory_order_release);
+      }
     }
-    std::vector<ProcessPtr> all;
-    for (auto& s : shards_) {
-      std::lock_guard lock(s.mu);
-      for (auto& [_, p] : s.processes) all.push_back(p);
+    for (auto& p : all) {
+      bool need_wake = false;
+      {
+        std::lock_guard plock(p->mu_);
+        need_wake = p->take_waiter_locked();
+      }
+      p->wake_if(need_wake);
     }
-    for (auto& p : all) signal_exit(*p, Pid{}, ExitReason::shutdown(), SignalKind::forced);
     all.clear();
     {
       std::unique_lock lock(idle_mu_);

@@ -80,8 +80,9 @@ class Node final : public Runtime {
   std::condition_variable idle_cv_;
   std::once_flag shutdown_once_;
 
-  // Held across "check stopping, insert" in start and "set stopping" in
-  // shutdown, so no process appears after the shutdown sweep.
+  // Held across "check stopping, insert" in start and "set stopping, mark
+  // every process" in shutdown, so no process appears after the sweep and a
+  // spawn refused for stopping comes from a process already marked.
   std::mutex lifecycle_mu_;
   bool stopping_ = false;
 
