@@ -51,7 +51,7 @@ void register_spawn(const Registrar& r) {
   const std::int64_t n = r.size<std::int64_t>(200, 10'000);
   r.for_each_backend("spawn/throughput/N:" + std::to_string(n), n,
                      [n](benchmark::State& s, const BackendInfo& b) { spawn_throughput(s, b, n); });
-  const std::int64_t k = r.size<std::int64_t>(100, 2'000);
+  const std::int64_t k = r.size<std::int64_t>(100, 1'000);
   r.for_each_backend("spawn/latency", k, [k](benchmark::State& s, const BackendInfo& b) { spawn_latency(s, b, k); });
 }
 
