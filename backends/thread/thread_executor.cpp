@@ -1,17 +1,17 @@
 #include "thread_executor.hpp"
 
-#include <semaphore>
 #include <system_error>
 
 #include "actorspec/backends.hpp"
 #include "actorspec/core/core_runtime.hpp"
+#include "futex_permit.hpp"
 
 namespace actorspec::thread_backend {
 namespace {
 
-// A semaphore, not a mutex and condition variable: a wake is one futex call.
+// A futex permit, not a mutex and condition variable: a wake is one system call.
 struct ThreadSlot final : core::ExecutionSlot {
-  std::binary_semaphore permit{0};
+  FutexPermit permit;
 };
 
 ThreadSlot& slot_of(core::Schedulable& p) { return static_cast<ThreadSlot&>(*p.slot); }
@@ -84,12 +84,7 @@ void ThreadExecutor::reap() {
 }
 
 bool ThreadExecutor::park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) {
-  auto& permit = slot_of(process).permit;
-  if (!deadline) {
-    permit.acquire();
-    return true;
-  }
-  return permit.try_acquire_until(*deadline);
+  return slot_of(process).permit.acquire(deadline);
 }
 
 void ThreadExecutor::wake(core::Schedulable& process) { slot_of(process).permit.release(); }
