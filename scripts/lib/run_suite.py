@@ -137,27 +137,26 @@ def perf_filter(backends, user_filter):
 
 
 def run_perf(binary, args, backends, out_json):
+    """Runs the perf suite; progress is one line per finished benchmark (its
+    median arrives once all its interleaved repetitions have run)."""
     reps = args.repetitions or (3 if args.quick else 9)
     base = [binary] + (["--quick"] if args.quick else [])
     filt = perf_filter(backends, args.filter)
     listed = subprocess.run(base + ["--benchmark_list_tests=true", f"--benchmark_filter={filt}"],
                             check=True, capture_output=True, text=True).stdout.split()
-    total = len(listed) * reps
     cmd = base + [f"--benchmark_filter={filt}", f"--benchmark_repetitions={reps}",
-                  "--benchmark_enable_random_interleaving=true", "--benchmark_report_aggregates_only=false",
-                  f"--benchmark_out={out_json}", "--benchmark_out_format=json", "--benchmark_format=console",
-                  "--benchmark_color=false"]
-    print(f"  {len(listed)} benchmarks x {reps} repetitions", flush=True)
+                  "--benchmark_enable_random_interleaving=true", "--benchmark_display_aggregates_only=true",
+                  f"--benchmark_out={out_json}", "--benchmark_out_format=json", "--benchmark_color=false"]
+    print(f"  {len(listed)} benchmarks x {reps} repetitions, backends interleaved", flush=True)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     done = 0
-    names = set(listed)
     for line in proc.stdout:
-        first = line.split(" ", 1)[0] if line.strip() else ""
-        stem = re.sub(r"(/(real_time|manual_time|process_time|iterations:\d+|repeats:\d+|min_time:[\d.]+))+$", "", first)
-        if stem in names or first in names:
+        name = line.split(" ", 1)[0]
+        if name.endswith("_median"):
             done += 1
-            print(f"  [{done}/{total}] {first}", flush=True)
-        elif line.startswith(("***WARNING***", "WARNING", "warning")):
+            fields = line.split()
+            print(f"  [{done}/{len(listed)}] {name[:-len('_median')]:<48} median {' '.join(fields[1:3])}", flush=True)
+        elif "WARNING" in line or "ERROR" in line or "error" in line:
             print("  " + line.rstrip(), flush=True)
     proc.wait()
     return proc.returncode
@@ -247,7 +246,7 @@ def main(argv):
         "compiler": compiler(args.build_dir),
         "versions": {name: dpkg_version(pkg) for name, pkg in VERSIONED_PACKAGES.items()},
         "mode": "quick" if args.quick else "full",
-        "backends": backends,
+        "backends": ",".join(backends),
         "wall_time_s": round(time.monotonic() - started, 1),
     }
     meta_path = os.path.join(args.out, "meta.json")
