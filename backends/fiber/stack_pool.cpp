@@ -3,6 +3,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <new>
@@ -37,7 +39,10 @@ void write_canary(void* bottom) {
 }  // namespace
 
 StackPool::StackPool(std::size_t stack_size)
-    : stack_size_(round_to_pages(stack_size)), stacks_per_chunk_(stacks_per_chunk(stack_size_)) {}
+    : stack_size_(round_to_pages(stack_size)), stacks_per_chunk_(stacks_per_chunk(stack_size_)) {
+  warm_.reserve(kWarmStacks);
+  to_release_.reserve(kReleaseBatch);
+}
 
 StackPool::~StackPool() {
   for (auto& [base, size] : chunks_) ::munmap(base, size);
@@ -49,19 +54,35 @@ void StackPool::add_chunk_locked() {
   void* base = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
   if (base == MAP_FAILED) throw std::bad_alloc();
-  chunks_.emplace_back(base, bytes);
-  // Handed out from the top of the chunk down (free_ is a stack).
+  try {
+    chunks_.emplace_back(base, bytes);
+    // Room for every stack, so deallocate never allocates.
+    cold_.reserve(total_ + stacks_per_chunk_);
+  } catch (...) {
+    ::munmap(base, bytes);
+    throw;
+  }
+  total_ += stacks_per_chunk_;
+  // Handed out from the top of the chunk down (cold_ is a stack).
   for (std::size_t i = 0; i < stacks_per_chunk_; ++i)
-    free_.push_back(static_cast<char*>(base) + i * stack_size_);
+    cold_.push_back(static_cast<char*>(base) + i * stack_size_);
 }
 
 boost::context::stack_context StackPool::allocate() {
   void* bottom;
   {
     std::lock_guard lock(mu_);
-    if (free_.empty()) add_chunk_locked();
-    bottom = free_.back();
-    free_.pop_back();
+    if (!warm_.empty()) {
+      bottom = warm_.back();
+      warm_.pop_back();
+    } else if (!to_release_.empty()) {
+      bottom = to_release_.back();
+      to_release_.pop_back();
+    } else {
+      if (cold_.empty()) add_chunk_locked();
+      bottom = cold_.back();
+      cold_.pop_back();
+    }
   }
   write_canary(bottom);
   boost::context::stack_context sctx;
@@ -73,8 +94,29 @@ boost::context::stack_context StackPool::allocate() {
 void StackPool::deallocate(boost::context::stack_context& sctx) noexcept {
   const StackBounds b = bounds_of(sctx);
   forget_stack_shadow(b);
+  std::array<void*, kReleaseBatch> batch;
+  {
+    std::lock_guard lock(mu_);
+    if (warm_.size() < kWarmStacks) {
+      warm_.push_back(b.bottom);
+      return;
+    }
+    to_release_.push_back(b.bottom);
+    if (to_release_.size() < kReleaseBatch) return;
+    std::copy(to_release_.begin(), to_release_.end(), batch.begin());
+    to_release_.clear();
+  }
+  // Outside the lock: system calls. The ranges stay mapped and read as
+  // zeros when touched again.
+  std::sort(batch.begin(), batch.end());
+  for (std::size_t i = 0; i < batch.size();) {
+    std::size_t j = i + 1;
+    while (j < batch.size() && static_cast<char*>(batch[j - 1]) + stack_size_ == batch[j]) ++j;
+    ::madvise(batch[i], (j - i) * stack_size_, MADV_DONTNEED);
+    i = j;
+  }
   std::lock_guard lock(mu_);
-  free_.push_back(b.bottom);
+  cold_.insert(cold_.end(), batch.begin(), batch.end());
 }
 
 bool StackPool::canary_intact(StackBounds stack) noexcept {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <malloc.h>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,9 @@ long map_count() {
   return n;
 }
 
+// Bytes the C heap has handed out and not taken back (glibc).
+long heap_in_use() { return static_cast<long>(mallinfo2().uordblks); }
+
 double ms_since(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
 
 struct Waiting {};
@@ -52,11 +56,12 @@ int main(int argc, char** argv) {
   const std::size_t stack_size = executor->stack_size();
   auto rt = core::make_runtime("fiber", std::move(executor));
   const long rss_before = status_kb("VmRSS");
+  const long heap_before = heap_in_use();
   const long maps_before = map_count();
   std::printf("processes=%d workers=%u stack_size=%zu\n", n, rt->workers(), stack_size);
   std::printf("before: VmRSS=%ld kB VmHWM=%ld kB maps=%ld\n", rss_before, status_kb("VmHWM"), maps_before);
 
-  long rss_parked = 0, maps_parked = 0;
+  long rss_parked = 0, maps_parked = 0, heap_parked = 0;
   const auto t0 = Clock::now();
   const ExitReason r = rt->run([&](Process& self) {
     const Pid parent = self.self();
@@ -73,6 +78,7 @@ int main(int argc, char** argv) {
     std::printf("all %d waiting after %.0f ms more; process_count=%zu\n", n, ms_since(t1),
                 self.runtime().process_count());
     rss_parked = status_kb("VmRSS");
+    heap_parked = heap_in_use();
     maps_parked = map_count();
     const auto t2 = Clock::now();
     for (Pid c : children) self.send(c, Release{});
@@ -85,6 +91,8 @@ int main(int argc, char** argv) {
   std::printf("parked: VmRSS=%ld kB VmHWM=%ld kB maps=%ld\n", rss_parked, status_kb("VmHWM"), maps_parked);
   std::printf("bytes per parked process (VmRSS delta / n): %.0f\n",
               static_cast<double>(rss_parked - rss_before) * 1024.0 / n);
+  std::printf("of which C heap per parked process: %.0f bytes (the rest: stack pages, %zu-byte stacks)\n",
+              static_cast<double>(heap_parked - heap_before) / n, stack_size);
   rt.reset();
   std::printf("after runtime destroyed: VmRSS=%ld kB\n", status_kb("VmRSS"));
   return r.is_normal() ? 0 : 1;
