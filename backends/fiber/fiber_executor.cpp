@@ -23,14 +23,6 @@ struct FiberSlot final : core::ExecutionSlot {
 
 FiberSlot& slot_of(core::Schedulable& p) { return static_cast<FiberSlot&>(*p.slot); }
 
-// Per fiber, owned by its Boost context (deleted with it): how current()
-// finds the process running on the calling fiber, wherever it migrated.
-struct ProcessTag final : boost::fibers::fiber_properties {
-  ProcessTag(const FiberExecutor* e, core::Schedulable* p) : fiber_properties(nullptr), executor(e), process(p) {}
-  const FiberExecutor* executor;
-  core::Schedulable* process;
-};
-
 [[noreturn]] void stack_overflow(const StackBounds& stack) {
   std::fprintf(stderr,
                "actorspec fiber backend: a process overflowed its %zu-byte stack; "
@@ -55,7 +47,8 @@ FiberExecutor::~FiberExecutor() { join(); }
 void FiberExecutor::launch(core::Schedulable& process, std::function<void()> entry) {
   process.slot = std::make_unique<FiberSlot>();
   FiberSlot& slot = slot_of(process);
-  auto* tag = new ProcessTag(this, &process);
+  // Tells current() which process runs on the fiber, wherever it migrated.
+  auto* tag = new FiberTag(this, &process);
   boost::intrusive_ptr<boost::fibers::context> fiber;
   try {
     fiber = boost::fibers::make_worker_context_with_properties(
@@ -69,6 +62,7 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
           finished();
         });
   } catch (...) {
+    tag->abandon();
     delete tag;  // the context never took it
     throw;
   }
@@ -105,8 +99,8 @@ core::Schedulable* FiberExecutor::current() {
   // Not context::active() first: on a thread outside the pool that would
   // set up a Boost.Fiber scheduler just to answer "none".
   if (!pool_.is_worker_thread()) return nullptr;
-  auto* tag = static_cast<ProcessTag*>(boost::fibers::context::active()->get_properties());
-  return tag && tag->executor == this ? tag->process : nullptr;
+  auto* tag = static_cast<FiberTag*>(boost::fibers::context::active()->get_properties());
+  return tag && tag->owner == this ? static_cast<core::Schedulable*>(tag->payload) : nullptr;
 }
 
 void FiberExecutor::join() {

@@ -21,7 +21,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "stack_bounds.hpp"
+#include "switch_hooks.hpp"
 
 namespace actorspec::fiber_backend {
 

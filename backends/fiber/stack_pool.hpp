@@ -15,7 +15,7 @@
 #include <mutex>
 #include <vector>
 
-#include "stack_bounds.hpp"
+#include "switch_hooks.hpp"
 
 namespace actorspec::fiber_backend {
 

@@ -27,6 +27,28 @@ namespace actorspec::fiber_backend {
 
 class WorkerPool;
 
+// What the pool keeps per fiber it runs, as the fiber's Boost properties
+// (its context owns and deletes it): who launched the fiber and what for,
+// opaque to the pool. Final, with a destructor that is not instrumented:
+// see ~FiberTag in worker_pool.cpp.
+struct FiberTag final : boost::fibers::fiber_properties {
+  FiberTag(const void* owner, void* payload)
+      : fiber_properties(nullptr), owner(owner), payload(payload), tsan_fiber(tsan_create_fiber()) {}
+  ~FiberTag() override;
+  FiberTag(const FiberTag&) = delete;
+  FiberTag& operator=(const FiberTag&) = delete;
+
+  // For a tag whose fiber never came to exist.
+  void abandon() noexcept {
+    tsan_destroy_fiber(tsan_fiber);
+    tsan_fiber = nullptr;
+  }
+
+  const void* owner;
+  void* payload;
+  void* tsan_fiber;
+};
+
 // What a worker thread knows about itself (see current_worker_identity).
 struct WorkerIdentity {
   WorkerPool* pool;
@@ -57,6 +79,7 @@ class WorkerPool {
 
  private:
   friend class SharedQueueScheduler;
+  friend struct FiberTag;
   using Clock = std::chrono::steady_clock;
   using ReadyQueue = boost::fibers::scheduler::ready_queue_type;
 
@@ -68,6 +91,12 @@ class WorkerPool {
     bool notified = false;            // mu_: notify() came since the last idle wait
     bool idle = false;                // mu_: asleep in idle_wait
     bool kicked = false;              // mu_: a push already chose to wake it
+    // TSan builds: the thread's own fiber, its dispatcher's, and an ended
+    // fiber whose handle is destroyed once TSan is back on the dispatcher.
+    // Only the worker's own thread touches these.
+    void* tsan_main = nullptr;
+    void* tsan_dispatcher = nullptr;
+    void* tsan_ended = nullptr;
   };
 
   void run_worker(unsigned index);

@@ -83,7 +83,7 @@ TEST(FiberRuntime, plain_thread_ping_pong_with_a_parked_process) {
 }
 
 TEST(FiberRuntime, shutdown_ends_parked_fibers_timed_and_untimed) {
-  for (int round = 0; round < 20; ++round) {
+  for (int round = 0; round < 10; ++round) {
     auto rt = fiber_runtime(2);
     std::atomic<int> started{0};
     for (int i = 0; i < 500; ++i) {
@@ -104,7 +104,7 @@ TEST(FiberRuntime, shutdown_ends_parked_fibers_timed_and_untimed) {
 TEST(FiberRuntime, many_runtimes_one_after_another) {
   // Boost's own work-sharing schedulers keep static state and would not
   // survive this loop (boostorg/fiber#217).
-  for (int round = 0; round < 200; ++round) {
+  for (int round = 0; round < 100; ++round) {
     auto rt = fiber_runtime(round % 3 + 1);
     const ExitReason r = rt->run([](Process& self) {
       // A ring of five that passes a token round twice.

@@ -1,6 +1,5 @@
 // What protects a fiber's stack: the canary below each pooled stack (there
-// is no guard page, see stack_pool.hpp) and, in the asan build,
-// AddressSanitizer itself, which must still see errors on fiber stacks.
+// is no guard page, see stack_pool.hpp).
 
 #include <gtest/gtest.h>
 
@@ -45,27 +44,6 @@ TEST(FiberStackSafety, a_deep_but_fitting_frame_is_fine) {
   EXPECT_EQ(r, ExitReason::normal());
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-// UBSan would catch this first (bounds, object size); ASan is on trial here.
-__attribute__((noinline, no_sanitize_undefined)) void overrun_a_local(int index) {
-  [[maybe_unused]] volatile char local[16];
-  local[index] = 1;  // index 16: one past the end
-}
-
-// The backend tells ASan which fiber stack runs; it must not blind it.
-TEST(FiberStackSafetyDeathTest, asan_still_sees_a_stack_buffer_overflow_on_a_fiber) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
-  EXPECT_DEATH(
-      {
-        auto rt = fiber_runtime(2);
-        rt->run([](Process& self) {
-          self.receive_for<int>(1ms);  // parks once, may resume elsewhere
-          overrun_a_local(16);
-        });
-      },
-      "stack-buffer-overflow");
-}
-#endif
 
 }  // namespace
 }  // namespace actorspec::fiber_backend

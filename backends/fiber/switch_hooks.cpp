@@ -1,8 +1,12 @@
-#include "stack_bounds.hpp"
+#include "switch_hooks.hpp"
 
 #include <pthread.h>
 
 #include <cxxabi.h>
+
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -69,5 +73,19 @@ void restore_thread_eh_state(const EhState& state) noexcept {
   g->caught_exceptions = state.caught_exceptions;
   g->uncaught_exceptions = state.uncaught_exceptions;
 }
+
+#if defined(__SANITIZE_THREAD__)
+void* tsan_current_fiber() noexcept { return __tsan_get_current_fiber(); }
+void* tsan_create_fiber() noexcept { return __tsan_create_fiber(0); }
+void tsan_destroy_fiber(void* fiber) noexcept {
+  if (fiber) __tsan_destroy_fiber(fiber);
+}
+ACTORSPEC_NO_TSAN void tsan_switch_to_fiber(void* fiber) noexcept { __tsan_switch_to_fiber(fiber, 0); }
+#else
+void* tsan_current_fiber() noexcept { return nullptr; }
+void* tsan_create_fiber() noexcept { return nullptr; }
+void tsan_destroy_fiber(void*) noexcept {}
+void tsan_switch_to_fiber(void*) noexcept {}
+#endif
 
 }  // namespace actorspec::fiber_backend

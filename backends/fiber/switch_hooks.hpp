@@ -1,12 +1,23 @@
 #pragma once
-// Where a fiber's stack lies, and the two things that must follow a fiber
-// across a stack switch because the runtime keeps them per thread:
-// AddressSanitizer's idea of the current stack, and the C++ runtime's
-// exception bookkeeping (__cxa_eh_globals).
+// What must follow a fiber across a stack switch because a runtime keeps it
+// per thread: the C++ runtime's exception bookkeeping (__cxa_eh_globals),
+// AddressSanitizer's idea of the current stack, and ThreadSanitizer's idea
+// of the current fiber. The sanitizer hooks are no-ops in other builds.
 
 #include <cstddef>
 
 namespace actorspec::fiber_backend {
+
+#if defined(__SANITIZE_THREAD__)
+inline constexpr bool kTsanBuild = true;
+#else
+inline constexpr bool kTsanBuild = false;
+#endif
+
+// For functions that tell TSan about a switch: TSan's function entry and
+// exit records must not straddle the switch (the exit would pop the other
+// fiber's shadow stack).
+#define ACTORSPEC_NO_TSAN __attribute__((no_sanitize_thread))
 
 struct StackBounds {
   void* bottom = nullptr;  // lowest address
@@ -39,5 +50,16 @@ struct EhState {
 EhState take_thread_eh_state() noexcept;
 // Puts a fiber's exception state back on the (possibly different) thread.
 void restore_thread_eh_state(const EhState& state) noexcept;
+
+// ThreadSanitizer fibers (sanitizer/tsan_interface.h). Boost.Fiber switches
+// stacks inside libboost_fiber, which has no TSan hooks; every switch goes
+// through the scheduling algorithm's pick_next, so that is where the pool
+// tells TSan (see worker_pool.cpp). All return or take nullptr without TSan.
+void* tsan_current_fiber() noexcept;
+void* tsan_create_fiber() noexcept;
+void tsan_destroy_fiber(void* fiber) noexcept;
+// Call immediately before the real switch, with nothing instrumented in
+// between: TSan attributes everything after it to `fiber`.
+void tsan_switch_to_fiber(void* fiber) noexcept;
 
 }  // namespace actorspec::fiber_backend
