@@ -1,0 +1,120 @@
+#include "fiber_executor.hpp"
+
+#include <boost/fiber/context.hpp>
+#include <boost/fiber/policy.hpp>
+#include <boost/fiber/properties.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "actorspec/backends.hpp"
+#include "actorspec/core/core_runtime.hpp"
+#include "parker.hpp"
+
+namespace actorspec::fiber_backend {
+namespace {
+
+// Per process, owned by the process (core::Schedulable::slot).
+struct FiberSlot final : core::ExecutionSlot {
+  Parker parker;
+  StackBounds stack;
+};
+
+FiberSlot& slot_of(core::Schedulable& p) { return static_cast<FiberSlot&>(*p.slot); }
+
+[[noreturn]] void stack_overflow(const StackBounds& stack) {
+  std::fprintf(stderr,
+               "actorspec fiber backend: a process overflowed its %zu-byte stack; "
+               "raise RuntimeOptions::stack_size\n",
+               stack.size);
+  std::abort();
+}
+
+unsigned default_workers(unsigned requested) {
+  if (requested) return requested;
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw ? hw : 1;
+}
+
+}  // namespace
+
+FiberExecutor::FiberExecutor(unsigned workers, std::size_t stack_size)
+    : stacks_(stack_size ? stack_size : kDefaultStackSize), pool_(default_workers(workers)) {}
+
+FiberExecutor::~FiberExecutor() { join(); }
+
+void FiberExecutor::launch(core::Schedulable& process, std::function<void()> entry) {
+  process.slot = std::make_unique<FiberSlot>();
+  FiberSlot& slot = slot_of(process);
+  // Tells current() which process runs on the fiber, wherever it migrated.
+  auto* tag = new FiberTag(this, &process);
+  boost::intrusive_ptr<boost::fibers::context> fiber;
+  try {
+    fiber = boost::fibers::make_worker_context_with_properties(
+        boost::fibers::launch::post, tag, PooledStack(stacks_, &slot.stack),
+        [this, stack = &slot.stack, entry = std::move(entry)]() mutable {
+          now_running_on(*stack);
+          const StackBounds bounds = *stack;  // the slot goes with the process
+          entry();
+          entry = nullptr;  // may destroy the process and its slot
+          if (!StackPool::canary_intact(bounds)) stack_overflow(bounds);
+          finished();
+        });
+  } catch (...) {
+    tag->abandon();
+    delete tag;  // the context never took it
+    throw;
+  }
+  slot.parker.bind(fiber.get(), slot.stack);
+  {
+    std::lock_guard lock(mu_);
+    ++running_;
+  }
+  // The context was made holding one reference of its own, which the
+  // scheduler drops once the fiber has ended; drop ours before any worker
+  // can see it.
+  boost::fibers::context* raw = fiber.get();
+  fiber.reset();
+  pool_.submit(raw);
+}
+
+void FiberExecutor::finished() {
+  std::lock_guard lock(mu_);
+  --running_;
+  // join() may return (and the runtime end) once this reaches zero; the
+  // executor itself lives on until the workers, and so this fiber, end.
+  if (running_ == 0) all_done_.notify_all();
+}
+
+bool FiberExecutor::park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) {
+  FiberSlot& slot = slot_of(process);
+  if (!StackPool::canary_intact(slot.stack)) stack_overflow(slot.stack);
+  return slot.parker.park(deadline);
+}
+
+void FiberExecutor::wake(core::Schedulable& process) { slot_of(process).parker.unpark(); }
+
+core::Schedulable* FiberExecutor::current() {
+  // Not context::active() first: on a thread outside the pool that would
+  // set up a Boost.Fiber scheduler just to answer "none".
+  if (!pool_.is_worker_thread()) return nullptr;
+  auto* tag = static_cast<FiberTag*>(boost::fibers::context::active()->get_properties());
+  return tag && tag->owner == this ? static_cast<core::Schedulable*>(tag->payload) : nullptr;
+}
+
+void FiberExecutor::join() {
+  {
+    std::unique_lock lock(mu_);
+    all_done_.wait(lock, [&] { return running_ == 0; });
+  }
+  pool_.stop();
+}
+
+namespace {
+const BackendRegistration registration("fiber", [](const RuntimeOptions& options) {
+  return core::make_runtime("fiber", std::make_unique<FiberExecutor>(options.workers, options.stack_size));
+});
+}  // namespace
+
+}  // namespace actorspec::fiber_backend

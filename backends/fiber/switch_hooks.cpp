@@ -1,0 +1,91 @@
+#include "switch_hooks.hpp"
+
+#include <pthread.h>
+
+#include <cxxabi.h>
+
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+namespace actorspec::fiber_backend {
+
+// Itanium C++ ABI 2.2.2: the per-thread exception globals.
+struct EhGlobalsLayout {
+  void* caught_exceptions;
+  unsigned int uncaught_exceptions;
+};
+
+namespace {
+
+// __cxa_get_globals is declared __attribute__((const)): a compiler may reuse
+// its result within one function, even across a fiber switch that moved us to
+// another thread. Calling it from a function the optimiser cannot see into
+// (noipa) forces a fresh lookup every time.
+__attribute__((noipa)) EhGlobalsLayout* thread_eh_globals() noexcept {
+  return reinterpret_cast<EhGlobalsLayout*>(abi::__cxa_get_globals());
+}
+
+}  // namespace
+
+StackBounds thread_stack_bounds() {
+  StackBounds out;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    pthread_attr_getstack(&attr, &out.bottom, &out.size);
+    pthread_attr_destroy(&attr);
+  }
+  return out;
+}
+
+void now_running_on([[maybe_unused]] StackBounds stack) noexcept {
+#if defined(__SANITIZE_ADDRESS__)
+  // A start/finish pair run back to back on the new stack: ASan then takes
+  // `stack` as the thread's current one. Nothing else needs the pair, since
+  // the scheduler's own contexts never throw. No fake-stack save slot: this
+  // requires detect_stack_use_after_return=0 (the default).
+  __sanitizer_start_switch_fiber(nullptr, stack.bottom, stack.size);
+  __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
+#endif
+}
+
+void forget_stack_shadow([[maybe_unused]] StackBounds stack) noexcept {
+#if defined(__SANITIZE_ADDRESS__)
+  __asan_unpoison_memory_region(stack.bottom, stack.size);
+#endif
+}
+
+EhState take_thread_eh_state() noexcept {
+  EhGlobalsLayout* g = thread_eh_globals();
+  EhState out{g->caught_exceptions, g->uncaught_exceptions};
+  g->caught_exceptions = nullptr;
+  g->uncaught_exceptions = 0;
+  return out;
+}
+
+void restore_thread_eh_state(const EhState& state) noexcept {
+  EhGlobalsLayout* g = thread_eh_globals();
+  g->caught_exceptions = state.caught_exceptions;
+  g->uncaught_exceptions = state.uncaught_exceptions;
+}
+
+#if defined(__SANITIZE_THREAD__)
+void* tsan_current_fiber() noexcept { return __tsan_get_current_fiber(); }
+void* tsan_create_fiber() noexcept { return __tsan_create_fiber(0); }
+void tsan_destroy_fiber(void* fiber) noexcept {
+  if (fiber) __tsan_destroy_fiber(fiber);
+}
+ACTORSPEC_NO_TSAN void tsan_switch_to_fiber(void* fiber) noexcept { __tsan_switch_to_fiber(fiber, 0); }
+#else
+void* tsan_current_fiber() noexcept { return nullptr; }
+void* tsan_create_fiber() noexcept { return nullptr; }
+void tsan_destroy_fiber(void*) noexcept {}
+void tsan_switch_to_fiber(void*) noexcept {}
+#endif
+
+}  // namespace actorspec::fiber_backend
