@@ -39,7 +39,8 @@ TEST(TbbSeam, ping_pong_across_workers_loses_no_wake) {
   std::atomic<bool> identity_ok{true};
   launch(exec, b, [&] {
     for (int i = 0; i < kRounds; ++i) {
-      if (exec.park(b, std::nullopt)) b_true.fetch_add(1);
+      // Bounded, so a lost wake fails the test instead of hanging it.
+      if (exec.park(b, Clock::now() + patience())) b_true.fetch_add(1);
       if (exec.current() != &b) identity_ok = false;
       exec.wake(a);
     }
@@ -47,7 +48,7 @@ TEST(TbbSeam, ping_pong_across_workers_loses_no_wake) {
   launch(exec, a, [&] {
     for (int i = 0; i < kRounds; ++i) {
       exec.wake(b);
-      if (exec.park(a, std::nullopt)) a_true.fetch_add(1);
+      if (exec.park(a, Clock::now() + patience())) a_true.fetch_add(1);
       if (exec.current() != &a) identity_ok = false;
     }
   });
@@ -137,7 +138,8 @@ TEST(TbbSeam, timed_park_frees_the_worker) {
     });
   }
   launch(exec, waker, [&] {
-    // Every parker ran before us on the single worker: it is FIFO.
+    // Polls until every parker has reached its park (enqueue order is not
+    // strictly FIFO); each poll parks too, so it never holds the worker.
     while (parked.load() < kParkers) exec.park(waker, Clock::now() + 1ms);
     for (auto& p : parkers) exec.wake(p);
   });
@@ -162,8 +164,9 @@ TEST(TbbSeam, current_is_null_outside_and_for_other_runtimes) {
 
 // With one worker, B runs on the thread A parked from. The exception state
 // must travel with A: B must not see A's caught or in-flight exception, and
-// A must find its own again when it resumes.
-//   A: throw, catch, park #1            B: check, wake A, park
+// A must find its own again when it resumes. A starts B from inside its
+// catch block, so B cannot run before A has parked there.
+//   A: throw, catch, start B, park #1   B: check, wake A, park
 //   A: rethrow, catch; throw 42 and, unwinding, wake B, park #2
 //   B: check again, wake A              A: check uncaught_exceptions
 TEST(TbbSeam, exception_state_travels_with_the_process) {
@@ -181,11 +184,19 @@ TEST(TbbSeam, exception_state_travels_with_the_process) {
       still_unwinding = std::uncaught_exceptions() == 1;
     }
   };
+  auto b_body = [&] {
+    b_clean_1 = std::current_exception() == nullptr && std::uncaught_exceptions() == 0;
+    exec.wake(a);
+    exec.park(b, std::nullopt);
+    b_clean_2 = std::current_exception() == nullptr && std::uncaught_exceptions() == 0;
+    exec.wake(a);
+  };
   launch(exec, a, [&] {
     try {
       try {
         throw std::runtime_error("parked while handling me");
       } catch (...) {
+        launch(exec, b, b_body);
         exec.park(a, std::nullopt);
         throw;
       }
@@ -197,13 +208,6 @@ TEST(TbbSeam, exception_state_travels_with_the_process) {
       throw 42;
     } catch (int) {
     }
-  });
-  launch(exec, b, [&] {
-    b_clean_1 = std::current_exception() == nullptr && std::uncaught_exceptions() == 0;
-    exec.wake(a);
-    exec.park(b, std::nullopt);
-    b_clean_2 = std::current_exception() == nullptr && std::uncaught_exceptions() == 0;
-    exec.wake(a);
   });
   exec.join();
   EXPECT_TRUE(b_clean_1.load()) << "another process saw A's caught exception";
