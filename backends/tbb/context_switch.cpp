@@ -38,7 +38,7 @@ WorkerSwitch::WorkerSwitch(SwitchState& process, [[maybe_unused]] const void* st
   eh.caught_exceptions = process.caught_exceptions;
   eh.uncaught_exceptions = process.uncaught_exceptions;
 #if defined(__SANITIZE_THREAD__)
-  process.tsan_worker = __tsan_get_current_fiber();
+  worker_tsan_fiber_ = __tsan_get_current_fiber();
   __tsan_switch_to_fiber(process.tsan_fiber, 0);
 #endif
 #if defined(__SANITIZE_ADDRESS__)
@@ -47,6 +47,9 @@ WorkerSwitch::WorkerSwitch(SwitchState& process, [[maybe_unused]] const void* st
 }
 
 void WorkerSwitch::returned(SwitchState& process) {
+#if defined(__SANITIZE_THREAD__)
+  __tsan_switch_to_fiber(worker_tsan_fiber_, 0);
+#endif
 #if defined(__SANITIZE_ADDRESS__)
   __sanitizer_finish_switch_fiber(worker_fake_stack_, nullptr, nullptr);
 #endif
@@ -68,9 +71,6 @@ void leaving_process([[maybe_unused]] SwitchState& process, [[maybe_unused]] boo
   // A null fake-stack slot tells ASan this stack is done and its fake
   // frames can go.
   __sanitizer_start_switch_fiber(ending ? nullptr : &process.fake_stack, process.worker_bottom, process.worker_size);
-#endif
-#if defined(__SANITIZE_THREAD__)
-  __tsan_switch_to_fiber(process.tsan_worker, 0);
 #endif
 }
 

@@ -6,7 +6,11 @@
 //    process stack for overflows and mishandles exceptions thrown there.
 //    Debian's Boost.Context is the assembly fcontext, which has no hooks.
 //  - ThreadSanitizer keeps a shadow call stack and vector clock per fiber
-//    (__tsan_create/switch_to/destroy_fiber).
+//    (__tsan_create/switch_to/destroy_fiber). Both of its switches are made
+//    on the worker side, before the resume and after it returns: the
+//    process's last frames return after it hands control back (Boost's
+//    entry code), and a switch made on the process side would pop them off
+//    the worker's shadow stack.
 //  - The C++ runtime's per-thread exception state (__cxa_get_globals: the
 //    caught-exception stack and std::uncaught_exceptions) belongs to the
 //    process, not the worker: a process that parks inside a catch block or
@@ -30,7 +34,6 @@ struct SwitchState {
 #endif
 #if defined(__SANITIZE_THREAD__)
   void* tsan_fiber = nullptr;
-  void* tsan_worker = nullptr;
 #endif
 };
 
@@ -46,6 +49,9 @@ class WorkerSwitch {
   unsigned int worker_uncaught_ = 0;
 #if defined(__SANITIZE_ADDRESS__)
   void* worker_fake_stack_ = nullptr;
+#endif
+#if defined(__SANITIZE_THREAD__)
+  void* worker_tsan_fiber_ = nullptr;
 #endif
 };
 

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "process_fiber.hpp"
+#include "tbb_executor.hpp"
 
 namespace actorspec::tbb_backend {
 
@@ -60,10 +61,11 @@ void DeadlineTimer::run() {
       // (and waits for this lock) before it frees itself.
       if (f->expire(seq)) due.push_back(f);
     }
-    // A process we expired stays parked until scheduled, so it is alive;
-    // scheduling outside the lock keeps arm() from waiting on the arena.
+    // A process we expired stays switched out until enqueued, so it is
+    // alive; enqueueing outside the lock keeps arm() from waiting on the
+    // arena. Only its address is used after the expiring CAS.
     lock.unlock();
-    for (ProcessFiber* f : due) f->schedule();
+    for (ProcessFiber* f : due) executor_.enqueue(*f);
     due.clear();
     lock.lock();
   }

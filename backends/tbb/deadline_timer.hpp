@@ -21,6 +21,7 @@
 namespace actorspec::tbb_backend {
 
 class ProcessFiber;
+class TbbExecutor;
 
 // A process's place in the timer; guarded by the timer's lock.
 struct TimerEntry {
@@ -32,7 +33,8 @@ struct TimerEntry {
 
 class DeadlineTimer {
  public:
-  DeadlineTimer() = default;
+  // Expired processes are enqueued on `executor`'s arena.
+  explicit DeadlineTimer(TbbExecutor& executor) : executor_(executor) {}
   ~DeadlineTimer() { stop(); }
   DeadlineTimer(const DeadlineTimer&) = delete;
   DeadlineTimer& operator=(const DeadlineTimer&) = delete;
@@ -52,6 +54,7 @@ class DeadlineTimer {
   void place(std::size_t i, ProcessFiber* f);
   void remove_at(std::size_t i);
 
+  TbbExecutor& executor_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<ProcessFiber*> heap_;  // mu_: min-heap on entry deadline

@@ -54,9 +54,17 @@ ProcessFiber::ProcessFiber(TbbExecutor& executor, core::Schedulable& process, st
   context_ = ctx::fiber(std::allocator_arg, PooledStack{&executor.stacks(), &stack_bottom_},
                         [this](ctx::fiber&& worker) { return body(std::move(worker)); });
   process_created(switch_);
-  // Pairs with the acquire in run_slice: sanitizers cannot see the
-  // hand-over through TBB's (uninstrumented) queue.
+}
+
+// Whoever makes the process runnable reads what it needs of *this before
+// its release (store or CAS) and only the address after: from the release
+// on, the process may run, end and be freed on another thread.
+void ProcessFiber::start() {
+  TbbExecutor& executor = executor_;
+  // Pairs with the acquire in run_slice. TBB's queue orders them too, but
+  // libtbb is not instrumented, so ThreadSanitizer would not see it.
   state_.store(kRunning, std::memory_order_release);
+  executor.enqueue(*this);
 }
 
 ProcessFiber::~ProcessFiber() { process_destroyed(switch_); }
@@ -76,10 +84,8 @@ ctx::fiber ProcessFiber::body(ctx::fiber&& worker) {
   return std::move(worker_);
 }
 
-void ProcessFiber::schedule() { executor_.enqueue(*this); }
-
 void ProcessFiber::run_slice() {
-  (void)state_.load(kAcquire);  // see the constructor
+  (void)state_.load(kAcquire);  // see start(); a wake's or the timer's CAS also releases
   ProcessFiber* const outer = running_fiber;
   running_fiber = this;
   for (;;) {
@@ -140,6 +146,7 @@ void ProcessFiber::switch_to_worker() {
 }
 
 void ProcessFiber::wake() {
+  TbbExecutor& executor = executor_;  // see start()
   std::uint64_t s = state_.load(kAcquire);
   for (;;) {
     switch (phase(s)) {
@@ -156,7 +163,7 @@ void ProcessFiber::wake() {
         break;
       case kParked:
         if (state_.compare_exchange_weak(s, with_phase(s, kRunning), kAcqRel, kAcquire)) {
-          schedule();
+          executor.enqueue(*this);
           return;
         }
         break;

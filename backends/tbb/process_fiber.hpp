@@ -45,8 +45,9 @@ class ProcessFiber {
   // Valid while the process's entry has not returned.
   core::Schedulable& process() const { return *process_; }
 
-  // Makes the process runnable for the first time.
-  void start() { schedule(); }
+  // Makes the process runnable for the first time. Everything the caller
+  // wrote before (the process's slot included) is visible to the process.
+  void start();
   // Process side: see Executor::park.
   bool park(std::optional<core::Clock::time_point> deadline);
   // Any thread: see Executor::wake.
@@ -54,11 +55,9 @@ class ProcessFiber {
 
   // ---- for the DeadlineTimer, under its lock ----
   TimerEntry& timer_entry() { return timer_; }
-  // Times out park number `park_seq` if the process is still in it.
-  // True when it was switched out: the caller must then schedule() it.
+  // Times out park number `park_seq` if the process is still in it. True
+  // when it was switched out: the caller must then enqueue a slice for it.
   bool expire(std::uint64_t park_seq);
-  // Enqueues a slice. Only for whoever moved the process out of `parked`.
-  void schedule();
 
   // ---- worker side ----
   // One slice: runs the process until it parks or ends; frees the fiber

@@ -7,10 +7,11 @@
 // kept). Not a test and not in CTest: run it by hand.
 //
 //   park_mechanisms roundtrip <suspend|fiber> [round_trips] [workers]
-//   park_mechanisms parked    <suspend|fiber> <count> [tbb_stack_bytes]
+//   park_mechanisms parked    <suspend|fiber> <count> [tbb_stack_bytes] [forward|reverse|shuffle]
 //
 // `parked` parks <count> processes at once, prints RSS and mapping counts,
-// then wakes them all and waits for them to end. It prints progress lines so
+// then wakes them all from the main thread, in the given order (default
+// forward: the order they parked in), and waits for them to end. It prints progress lines so
 // a caller can see how far it got when it dies (mmap failure, map count).
 
 #include <oneapi/tbb/global_control.h>
@@ -18,6 +19,7 @@
 #include <oneapi/tbb/task_arena.h>
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/context/fiber.hpp>
 #include <chrono>
@@ -27,6 +29,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -249,7 +252,16 @@ double roundtrip_ns(const std::string& mech, int n, unsigned workers) {
 }
 
 // ---------------------------------------------------------------- parked
-int parked(const std::string& mech, int count, std::size_t tbb_stack) {
+template <class Proc>
+void wake_all(std::vector<Proc>& procs, const std::string& order) {
+  std::vector<std::size_t> idx(procs.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  if (order == "reverse") std::reverse(idx.begin(), idx.end());
+  if (order == "shuffle") std::shuffle(idx.begin(), idx.end(), std::mt19937(1));
+  for (std::size_t i : idx) procs[i].wake();
+}
+
+int parked(const std::string& mech, int count, std::size_t tbb_stack, const std::string& order) {
   const unsigned workers = std::thread::hardware_concurrency();
   tbb::global_control gc(tbb::global_control::max_allowed_parallelism, workers + 1);
   std::unique_ptr<tbb::global_control> stack_gc;
@@ -293,7 +305,7 @@ int parked(const std::string& mech, int count, std::size_t tbb_stack) {
       while (p.state.load() != kParked) std::this_thread::yield();
     report("all");
     const auto w0 = Clock::now();
-    for (auto& p : procs) p.wake();
+    wake_all(procs, order);
     wait_for(finished, count);
     std::printf("woke_all secs=%.2f\n", std::chrono::duration<double>(Clock::now() - w0).count());
   } else {
@@ -316,7 +328,7 @@ int parked(const std::string& mech, int count, std::size_t tbb_stack) {
       while (p.state.load() != kParked) std::this_thread::yield();
     report("all");
     const auto w0 = Clock::now();
-    for (auto& p : procs) p.wake();
+    wake_all(procs, order);
     wait_for(finished, count);
     std::printf("woke_all secs=%.2f\n", std::chrono::duration<double>(Clock::now() - w0).count());
   }
@@ -340,7 +352,8 @@ int main(int argc, char** argv) {
   if (what == "parked") {
     const int n = argc > 3 ? std::atoi(argv[3]) : 10000;
     const std::size_t stack = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 0;
-    return parked(mech, n, stack);
+    const std::string order = argc > 5 ? argv[5] : "forward";
+    return parked(mech, n, stack, order);
   }
   return 2;
 }

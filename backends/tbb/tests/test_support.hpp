@@ -18,6 +18,14 @@ std::chrono::nanoseconds scaled(std::chrono::duration<Rep, Period> d) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(d * timeout_scale());
 }
 
+// ThreadSanitizer registers every fiber as a thread and dies past 8128
+// live ones, so the stress tests shrink their process counts under it.
+#if defined(__SANITIZE_THREAD__)
+inline constexpr int kMaxStressProcesses = 5000;
+#else
+inline constexpr int kMaxStressProcesses = 20000;
+#endif
+
 // Long enough that only a broken runtime waits this long.
 inline std::chrono::nanoseconds patience() { return scaled(std::chrono::seconds(20)); }
 
