@@ -1,0 +1,88 @@
+#pragma once
+// One process of the tbb backend: a Boost.Context fiber on a pooled stack,
+// run in slices by ordinary TBB tasks. A slice runs the process until it
+// parks or ends; parking switches back to the task, which returns and frees
+// its worker thread. A wake enqueues a new slice, on whichever worker.
+//
+// Park, wake and timeout race through one atomic word (state_): a phase,
+// a timed-out flag and the number of the current park, so a timer set for
+// an earlier park can never end a later one.
+//
+//   phase      set by                       means
+//   running    park's return, wake, timer   running, or runnable
+//   notified   wake (while running)         a kept wake: next park returns at once
+//   parking    park, on the process stack   switching out; a wake or timeout now
+//                                           makes the worker resume it directly
+//   parked     the worker, once off stack   switched out: whoever moves it back
+//                                           to running must enqueue a slice
+
+#include <atomic>
+#include <boost/context/fiber.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "actorspec/core/executor.hpp"
+#include "context_switch.hpp"
+#include "deadline_timer.hpp"
+
+namespace actorspec::tbb_backend {
+
+class TbbExecutor;
+
+class ProcessFiber {
+ public:
+  // Allocates the stack; the process first runs when start() is called.
+  ProcessFiber(TbbExecutor& executor, core::Schedulable& process, std::function<void()> entry);
+  ProcessFiber(const ProcessFiber&) = delete;
+  ProcessFiber& operator=(const ProcessFiber&) = delete;
+
+  // The fiber running on the calling thread, or nullptr. Read afresh on
+  // every call: a process may resume on another worker after any park.
+  static ProcessFiber* running_here();
+
+  TbbExecutor& executor() const { return executor_; }
+  // Valid while the process's entry has not returned.
+  core::Schedulable& process() const { return *process_; }
+
+  // Makes the process runnable for the first time. Everything the caller
+  // wrote before (the process's slot included) is visible to the process.
+  void start();
+  // Process side: see Executor::park.
+  bool park(std::optional<core::Clock::time_point> deadline);
+  // Any thread: see Executor::wake.
+  void wake();
+
+  // ---- for the DeadlineTimer, under its lock ----
+  TimerEntry& timer_entry() { return timer_; }
+  // Times out park number `park_seq` if the process is still in it. True
+  // when it was switched out: the caller must then enqueue a slice for it.
+  bool expire(std::uint64_t park_seq);
+
+  // ---- worker side ----
+  // One slice: runs the process until it parks or ends; frees the fiber
+  // when it has ended.
+  void run_slice();
+
+ private:
+  ~ProcessFiber();  // by finish(), on the worker, once the fiber has ended
+
+  boost::context::fiber body(boost::context::fiber&& worker);
+  bool publish_parked();
+  void switch_to_worker();
+  void check_stack() const;
+  void finish();
+
+  TbbExecutor& executor_;
+  core::Schedulable* process_;
+  std::function<void()> entry_;           // owns the process (Executor::launch)
+  boost::context::fiber context_;         // the process while switched out
+  boost::context::fiber worker_;          // the slice to switch back to, while running
+  void* stack_bottom_ = nullptr;          // lowest address of the pooled stack
+  std::atomic<std::uint64_t> state_{0};
+  bool used_timer_ = false;               // process side: has armed the timer
+  TimerEntry timer_;                      // DeadlineTimer's lock
+  SwitchState switch_;
+};
+
+}  // namespace actorspec::tbb_backend

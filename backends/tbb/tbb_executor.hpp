@@ -1,0 +1,64 @@
+#pragma once
+// The tbb backend: processes are Boost.Context fibers run in slices by
+// tasks of one tbb::task_arena per runtime. A process waiting in receive
+// holds a pooled stack, never a worker thread; a timed wait holds a slot in
+// the runtime's DeadlineTimer. See README.md for why fibers and not oneTBB's
+// resumable tasks.
+
+#include <oneapi/tbb/task_arena.h>
+
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+
+#include "actorspec/core/executor.hpp"
+#include "deadline_timer.hpp"
+#include "stack_pool.hpp"
+#include "worker_lease.hpp"
+
+namespace actorspec::tbb_backend {
+
+class ProcessFiber;
+
+class TbbExecutor final : public core::Executor {
+ public:
+  // Stack per process, guard page included. Only touched pages cost memory;
+  // sanitizers inflate frames, so their builds get more.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  static constexpr std::size_t kDefaultStackSize = 512 * 1024;
+#else
+  static constexpr std::size_t kDefaultStackSize = 128 * 1024;
+#endif
+
+  // workers 0: tbb::info::default_concurrency(); stack_size 0: the default.
+  TbbExecutor(unsigned workers, std::size_t stack_size);
+  ~TbbExecutor() override;
+
+  unsigned workers() const override { return workers_; }
+  void launch(core::Schedulable& process, std::function<void()> entry) override;
+  bool park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) override;
+  void wake(core::Schedulable& process) override;
+  core::Schedulable* current() override;
+  void join() override;
+
+  // ---- for ProcessFiber and DeadlineTimer ----
+  void enqueue(ProcessFiber& fiber);
+  StackPool& stacks() { return stacks_; }
+  DeadlineTimer& timer() { return timer_; }
+  // The fiber has ended and been freed.
+  void fiber_finished();
+
+ private:
+  const unsigned workers_;
+  WorkerLease lease_;
+  tbb::task_arena arena_;
+  StackPool stacks_;
+  DeadlineTimer timer_;
+
+  std::mutex mu_;
+  std::condition_variable all_done_;
+  std::size_t live_fibers_ = 0;  // mu_
+  bool joined_ = false;          // mu_
+};
+
+}  // namespace actorspec::tbb_backend
