@@ -54,7 +54,7 @@ class SliceTask {
   static void release(const void*) {}
 #endif
 
-  ProcessFiber* fiber_ = nullptr;
+  ProcessFiber* fiber_;  // no default initialiser: the copy must acquire before its first write
 };
 
 unsigned resolve_workers(unsigned requested) {
