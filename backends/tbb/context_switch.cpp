@@ -87,4 +87,17 @@ void process_destroyed([[maybe_unused]] SwitchState& process) {
 #endif
 }
 
+CreationSwitch::CreationSwitch([[maybe_unused]] SwitchState& process) {
+#if defined(__SANITIZE_THREAD__)
+  caller_tsan_fiber_ = __tsan_get_current_fiber();
+  __tsan_switch_to_fiber(process.tsan_fiber, 0);
+#endif
+}
+
+CreationSwitch::~CreationSwitch() {
+#if defined(__SANITIZE_THREAD__)
+  __tsan_switch_to_fiber(caller_tsan_fiber_, 0);
+#endif
+}
+
 }  // namespace actorspec::tbb_backend

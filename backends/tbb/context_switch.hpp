@@ -64,4 +64,21 @@ void leaving_process(SwitchState& process, bool ending);
 void process_created(SwitchState& process);
 void process_destroyed(SwitchState& process);
 
+// Brackets the construction of a process's Boost.Context fiber, which
+// briefly jumps onto the new stack and back: under TSan the frame it leaves
+// there must land on the process's shadow stack, not the caller's (one
+// stray frame per spawn would overflow a spawner's shadow stack).
+class CreationSwitch {
+ public:
+  explicit CreationSwitch(SwitchState& process);
+  ~CreationSwitch();
+  CreationSwitch(const CreationSwitch&) = delete;
+  CreationSwitch& operator=(const CreationSwitch&) = delete;
+
+ private:
+#if defined(__SANITIZE_THREAD__)
+  void* caller_tsan_fiber_ = nullptr;
+#endif
+};
+
 }  // namespace actorspec::tbb_backend

@@ -51,9 +51,15 @@ struct PooledStack {
 
 ProcessFiber::ProcessFiber(TbbExecutor& executor, core::Schedulable& process, std::function<void()> entry)
     : executor_(executor), process_(&process), entry_(std::move(entry)) {
-  context_ = ctx::fiber(std::allocator_arg, PooledStack{&executor.stacks(), &stack_bottom_},
-                        [this](ctx::fiber&& worker) { return body(std::move(worker)); });
   process_created(switch_);
+  try {
+    CreationSwitch on_new_stack(switch_);
+    context_ = ctx::fiber(std::allocator_arg, PooledStack{&executor.stacks(), &stack_bottom_},
+                          [this](ctx::fiber&& worker) { return body(std::move(worker)); });
+  } catch (...) {  // no stack: the destructor will not run
+    process_destroyed(switch_);
+    throw;
+  }
 }
 
 // Whoever makes the process runnable reads what it needs of *this before

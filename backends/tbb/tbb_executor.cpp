@@ -54,7 +54,7 @@ class SliceTask {
   static void release(const void*) {}
 #endif
 
-  ProcessFiber* fiber_ = nullptr;
+  ProcessFiber* fiber_;  // no default initialiser: the copy must acquire before its first write
 };
 
 unsigned resolve_workers(unsigned requested) {
@@ -78,8 +78,10 @@ TbbExecutor::TbbExecutor(unsigned workers, std::size_t stack_size)
 TbbExecutor::~TbbExecutor() { join(); }
 
 void TbbExecutor::launch(core::Schedulable& process, std::function<void()> entry) {
+  auto slot = std::make_unique<FiberSlot>(nullptr);  // allocated first: nothing to undo if it throws
   auto* fiber = new ProcessFiber(*this, process, std::move(entry));
-  process.slot = std::make_unique<FiberSlot>(fiber);
+  slot->fiber = fiber;
+  process.slot = std::move(slot);
   {
     std::lock_guard lock(mu_);
     ++live_fibers_;

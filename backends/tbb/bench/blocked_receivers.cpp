@@ -1,8 +1,9 @@
 // The big stress run (not in CTest): N processes blocked in receive at once
 // on the tbb backend, then all released by one message each. Prints the
 // figures README.md quotes: RSS with all blocked, bytes per idle process,
-// peak RSS, map count, spawn and release times, and the cost of a
-// park/wake round trip (executor level and as a message round trip).
+// peak RSS, map count, spawn and release times, the cost of a park/wake
+// round trip (executor level and as a message round trip) and of a
+// runtime's whole life.
 //
 //   actorspec_tbb_blocked_receivers [processes=100000] [workers=0]
 
@@ -119,6 +120,17 @@ void message_round_trip(unsigned workers, int rounds) {
   std::printf("message round trip (send, receive, reply, receive), workers=%u: %.0f ns\n", workers, ns);
 }
 
+// What one conformance test pays for its runtime: create, run one process
+// that does a timed receive (so the timer thread starts), destroy.
+void runtime_churn(int rounds) {
+  const auto t0 = Clock::now();
+  for (int i = 0; i < rounds; ++i) {
+    auto rt = make_runtime("tbb");
+    rt->run([](Process& self) { self.receive_for<Go>(std::chrono::microseconds(1)); });
+  }
+  std::printf("runtime create + one process + destroy: %.0f us\n", secs_since(t0) * 1e6 / rounds);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -128,6 +140,7 @@ int main(int argc, char** argv) {
     executor_round_trip(w, 200000);
     message_round_trip(w, 200000);
   }
+  runtime_churn(1000);
   blocked_receivers(n, workers);
   return 0;
 }
