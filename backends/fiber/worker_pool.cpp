@@ -239,6 +239,7 @@ void WorkerPool::after_switch_on(Worker& w) noexcept {
 // ---- the ready queue ---------------------------------------------------------
 
 WorkerPool::Worker* WorkerPool::choose_sleeper_locked() noexcept {
+  if (spinning_.load(std::memory_order_seq_cst) > 0) return nullptr;  // it will find the work
   for (auto& w : workers_) {
     if (w->idle && !w->kicked) {
       w->kicked = true;
@@ -250,6 +251,7 @@ WorkerPool::Worker* WorkerPool::choose_sleeper_locked() noexcept {
 
 WorkerPool::Worker* WorkerPool::push_locked(context* ctx) noexcept {
   queue_.push_back(*ctx);
+  queued_.fetch_add(1, std::memory_order_seq_cst);
   return choose_sleeper_locked();
 }
 
@@ -267,6 +269,7 @@ context* WorkerPool::try_pop() noexcept {
   if (queue_.empty()) return nullptr;
   context* ctx = &queue_.front();
   queue_.pop_front();
+  queued_.fetch_sub(1, std::memory_order_relaxed);
   return ctx;
 }
 
@@ -336,9 +339,33 @@ void WorkerPool::fire_due_timers() noexcept {
 
 // ---- idling ------------------------------------------------------------------
 
+bool WorkerPool::spin_for_work(Worker& w) noexcept {
+  spinning_.fetch_add(1, std::memory_order_seq_cst);
+  const auto give_up = Clock::now() + kIdleSpin;
+  bool found = false;
+  for (;;) {
+    if (queued_.load(std::memory_order_seq_cst) > 0 || w.poked.load(std::memory_order_relaxed)) {
+      found = true;
+      break;
+    }
+    const auto now = Clock::now();
+    if (now >= give_up || now.time_since_epoch().count() >= next_deadline_.load(std::memory_order_relaxed)) break;
+    for (int i = 0; i < 32; ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  }
+  // A push that saw us spinning woke nobody; the locked check in idle_wait
+  // (after this decrement) sees its work.
+  spinning_.fetch_sub(1, std::memory_order_seq_cst);
+  return found;
+}
+
 void WorkerPool::idle_wait(unsigned index, Clock::time_point until) noexcept {
   Worker& w = *workers_[index];
   Worker* sleeper = nullptr;
+  spin_for_work(w);
   {
     std::unique_lock lock(mu_);
     for (;;) {
@@ -355,6 +382,7 @@ void WorkerPool::idle_wait(unsigned index, Clock::time_point until) noexcept {
       w.kicked = false;
     }
     w.notified = false;
+    w.poked.store(false, std::memory_order_relaxed);
   }
   // More timers came due than this worker can run at once.
   if (sleeper) sleeper->wake.notify_one();
@@ -366,6 +394,7 @@ void WorkerPool::notify(unsigned index) noexcept {
   {
     std::lock_guard lock(mu_);
     w.notified = true;
+    w.poked.store(true, std::memory_order_relaxed);
     asleep = w.idle;
   }
   if (asleep) w.wake.notify_one();

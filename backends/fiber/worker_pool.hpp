@@ -116,6 +116,7 @@ class WorkerPool {
     MainParker main;                  // the thread's main context waits here for stop
     std::condition_variable wake;     // an idle worker sleeps on it (mu_)
     bool notified = false;            // mu_: notify() came since the last idle wait
+    std::atomic<bool> poked{false};   // notified, readable without mu_
     bool idle = false;                // mu_: asleep in idle_wait
     bool kicked = false;              // mu_: someone already chose to wake it
     // A fiber that parked on this worker and still has to be detached once
@@ -155,9 +156,17 @@ class WorkerPool {
   Worker* choose_sleeper_locked() noexcept;
   void publish_next_deadline_locked() noexcept;
 
+  // Spins briefly before sleeping: work often comes right after a worker
+  // runs dry (a reply, a wake from the other worker), and a futex sleep and
+  // wake cost microseconds each. Bounded, so an idle pool sleeps.
+  bool spin_for_work(Worker& w) noexcept;
+  static constexpr std::chrono::microseconds kIdleSpin{20};
+
   std::vector<std::unique_ptr<Worker>> workers_;
   mutable std::mutex mu_;
   ReadyQueue queue_;  // mu_: ready fibers any worker may run, oldest first
+  std::atomic<std::size_t> queued_{0};    // queue_.size(), readable without mu_
+  std::atomic<unsigned> spinning_{0};     // workers in spin_for_work: pushes need not wake anyone
   Timers timers_;     // mu_: parked fibers with a deadline, soonest first
   // The soonest deadline in timers_ (nanoseconds since the clock's epoch;
   // max if none), readable without mu_ by busy workers.
