@@ -53,7 +53,7 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
     if (context::active()->is_context(boost::fibers::type::dispatcher_context)) pool_.fire_due_timers();
     context* next = choose_next();
     if constexpr (kTsanBuild) {
-      if (next) tsan_switch_to_fiber(tsan_fiber_of(next));
+      if (void* fiber = next ? tsan_fiber_of(next) : nullptr) tsan_switch_to_fiber(fiber);
     }
     return next;
   }
@@ -76,8 +76,9 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
 
   context* choose_next() noexcept {
     // Shared work first, but let the dispatcher (it waits in local_ while a
-    // fiber runs) in every so often: it moves fibers woken from other
-    // threads and fibers whose deadline passed onto the ready queue.
+    // fiber runs) in every so often: it gives ended fibers' stacks back,
+    // fires the pool's due timers, and takes this thread's main context
+    // from Boost's remote queue at stop().
     if (local_.empty() || ++streak_ < kDispatcherEvery) {
       if (context* ctx = pool_.try_pop()) {
         context::active()->attach(ctx);
@@ -107,7 +108,10 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
   void* tsan_fiber_of(context* ctx) const noexcept {
     if (ctx->is_context(boost::fibers::type::main_context)) return self_.tsan_main;
     if (ctx->is_context(boost::fibers::type::dispatcher_context)) return self_.tsan_dispatcher;
-    return static_cast<FiberTag*>(ctx->get_properties())->tsan_fiber;
+    // Every fiber the pool runs carries a FiberTag (see README: no Boost
+    // fibers of one's own inside a process).
+    auto* tag = static_cast<FiberTag*>(ctx->get_properties());
+    return tag ? tag->tsan_fiber : nullptr;
   }
 
   WorkerPool& pool_;
@@ -174,7 +178,8 @@ void WorkerPool::run_worker(unsigned index) {
   // exit), so none can hand a fiber to a scheduler that is gone
   // (boostorg/fiber#319).
   leaving_.arrive_and_wait();
-  set_current_worker_identity(nullptr);
+  // The identity stays set: the scheduler, torn down at thread exit, may
+  // still release ended fibers (~FiberTag reads it).
 }
 
 void WorkerPool::stop() {
