@@ -55,6 +55,7 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
         boost::fibers::launch::post, tag, PooledStack(stacks_, &slot.stack),
         [this, stack = &slot.stack, entry = std::move(entry)]() mutable {
           now_running_on(*stack);
+          pool_.after_switch();
           const StackBounds bounds = *stack;  // the slot goes with the process
           entry();
           entry = nullptr;  // may destroy the process and its slot
@@ -66,7 +67,7 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
     delete tag;  // the context never took it
     throw;
   }
-  slot.parker.bind(fiber.get(), slot.stack);
+  slot.parker.bind(pool_, fiber.get(), slot.stack);
   {
     std::lock_guard lock(mu_);
     ++running_;
@@ -76,7 +77,7 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
   // can see it.
   boost::fibers::context* raw = fiber.get();
   fiber.reset();
-  pool_.submit(raw);
+  pool_.push(raw);
 }
 
 void FiberExecutor::finished() {

@@ -1,20 +1,18 @@
 #pragma once
-// Parks one Boost fiber (never its thread) and wakes it from any thread,
+// Parks a process's fiber (never its thread) and wakes it from any thread,
 // with or without a deadline: the backend's park/wake.
 //
-// How it works. A parking fiber takes a fresh wake epoch from its Boost
-// context (the epoch is how Boost.Fiber itself decides between a timeout
-// and a notification) and publishes it in `state_`. It then suspends, or
-// waits with a deadline in its worker's sleep queue. A waker claims the
-// published epoch (CAS on `state_`), then races the timer for the context's
-// epoch: whoever moves it on makes the fiber ready, exactly once. The waker
-// hands the fiber to the scheduler it last ran on (schedule_from_remote, or
-// schedule() when already on that worker), which never calls
-// boost::fibers::context::active() on the waking thread: a plain thread
-// outside the pool can wake a fiber without growing a fiber scheduler of
-// its own (the trap of boostorg/fiber#259).
+// A parked fiber belongs to no worker. It announces the park (PARKING),
+// switches away, and the worker it left detaches it right after the switch
+// (PARKED). A wake then moves it straight onto the pool's shared ready queue,
+// where any worker picks it up; a deadline is a timer in the pool that does
+// the same with a "timed out" result. Nothing waits for the worker the fiber
+// last ran on, so a process busy in its own code (no preemption in C++)
+// delays nobody else's wake, and a plain thread outside the pool can wake a
+// fiber without Boost.Fiber machinery of its own (boostorg/fiber#259).
 
 #include <boost/fiber/context.hpp>
+#include <boost/intrusive/set_hook.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -25,13 +23,16 @@
 
 namespace actorspec::fiber_backend {
 
+class WorkerPool;
+
 class Parker {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // `fiber` is the one context that will ever park here; `stack` the stack
-  // it runs on (for the sanitizer). Call before any park or unpark.
-  void bind(boost::fibers::context* fiber, StackBounds stack) noexcept {
+  // `fiber` is the one context that will ever park here, a worker context
+  // of `pool`; `stack` the stack it runs on. Call before park or unpark.
+  void bind(WorkerPool& pool, boost::fibers::context* fiber, StackBounds stack) noexcept {
+    pool_ = &pool;
     fiber_ = fiber;
     stack_ = stack;
   }
@@ -44,14 +45,41 @@ class Parker {
   void unpark() noexcept;
 
  private:
-  // state_: kIdle, kPermit, kWaking, or (epoch << 1) while parked (even, >= 2).
-  static constexpr std::uintptr_t kIdle = 0;
-  static constexpr std::uintptr_t kPermit = 1;
-  static constexpr std::uintptr_t kWaking = 3;  // a waker holds the claim
+  friend class WorkerPool;
 
-  std::atomic<std::uintptr_t> state_{kIdle};
+  // The state word: a tag in the low bits; PARKING and PARKED also carry
+  // the park's epoch, so a timer of an earlier park can never claim a later one.
+  enum Tag : std::uint64_t {
+    kIdle = 0,
+    kPermit = 1,               // an unpark nobody consumed yet
+    kReadyWoken = 2,           // made (or being made) ready by an unpark
+    kReadyTimedOut = 3,        // made (or being made) ready by its timer
+    kReadyTimedOutPermit = 4,  // ... and an unpark came before it ran
+    kParking = 5,              // announced; still switching away from its worker
+    kParked = 6,               // detached from every worker, in no queue
+  };
+  static constexpr std::uint64_t kTagBits = 3;
+  static constexpr std::uint64_t kTagMask = (1u << kTagBits) - 1;
+  static std::uint64_t with_epoch(std::uint64_t epoch, Tag tag) { return epoch << kTagBits | tag; }
+
+  // On the worker the fiber left, once it is off its stack: detaches it and
+  // lets it float, or queues it if it was claimed meanwhile.
+  void finish_parking(std::uint64_t epoch) noexcept;
+
+  // Under the pool's lock, for a timer that came due: the fiber to make
+  // ready, or nullptr (woken already, or finish_parking will queue it).
+  boost::fibers::context* fire_timer_locked() noexcept;
+
+  std::atomic<std::uint64_t> state_{kIdle};
+  std::uint64_t epoch_ = 0;  // owner only
+  WorkerPool* pool_ = nullptr;
   boost::fibers::context* fiber_ = nullptr;
   StackBounds stack_;
+
+  // The pool's timers (guarded by the pool's lock).
+  boost::intrusive::set_member_hook<> timer_hook_;
+  Clock::time_point deadline_;
+  std::uint64_t timer_epoch_ = 0;
 };
 
 // The worker the calling thread is, or nullptr on any other thread. Read

@@ -4,6 +4,8 @@
 #include <boost/fiber/operations.hpp>
 #include <boost/fiber/type.hpp>
 
+#include <algorithm>
+
 namespace actorspec::fiber_backend {
 
 using boost::fibers::context;
@@ -11,7 +13,9 @@ using boost::fibers::context;
 // The per-worker half of the pool: Boost.Fiber's five-method scheduling
 // interface. Worker fibers go to the pool's shared queue (detached from this
 // thread, so any worker can attach and run them); the thread's pinned main
-// and dispatcher contexts stay in a local queue.
+// and dispatcher contexts stay in a local queue. Boost's own sleep queue and
+// remote-ready queue go unused by process fibers: a parked fiber is detached
+// (see parker.hpp) and its deadline is one of the pool's timers.
 //
 // TSan builds: every switch between contexts starts with pick_next, which
 // names the next context to TSan as its last act (the methods here are not
@@ -34,6 +38,7 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
 
   ACTORSPEC_NO_TSAN void awakened(context* ctx) noexcept override {
     back_on_dispatcher();
+    pool_.after_switch_on(self_);
     if (ctx->is_context(boost::fibers::type::pinned_context)) {
       local_.push_back(*ctx);
       return;
@@ -44,9 +49,11 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
 
   ACTORSPEC_NO_TSAN context* pick_next() noexcept override {
     back_on_dispatcher();
+    pool_.after_switch_on(self_);  // a no-op when the caller is the fiber now parking
+    if (context::active()->is_context(boost::fibers::type::dispatcher_context)) pool_.fire_due_timers();
     context* next = choose_next();
     if constexpr (kTsanBuild) {
-      if (next) tsan_switch_to_fiber(tsan_fiber_of(next));
+      if (void* fiber = next ? tsan_fiber_of(next) : nullptr) tsan_switch_to_fiber(fiber);
     }
     return next;
   }
@@ -57,6 +64,7 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
 
   ACTORSPEC_NO_TSAN void suspend_until(const std::chrono::steady_clock::time_point& until) noexcept override {
     back_on_dispatcher();
+    pool_.after_switch_on(self_);
     pool_.idle_wait(index_, until);
   }
 
@@ -68,8 +76,9 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
 
   context* choose_next() noexcept {
     // Shared work first, but let the dispatcher (it waits in local_ while a
-    // fiber runs) in every so often: it moves fibers woken from other
-    // threads and fibers whose deadline passed onto the ready queue.
+    // fiber runs) in every so often: it gives ended fibers' stacks back,
+    // fires the pool's due timers, and takes this thread's main context
+    // from Boost's remote queue at stop().
     if (local_.empty() || ++streak_ < kDispatcherEvery) {
       if (context* ctx = pool_.try_pop()) {
         context::active()->attach(ctx);
@@ -99,7 +108,10 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
   void* tsan_fiber_of(context* ctx) const noexcept {
     if (ctx->is_context(boost::fibers::type::main_context)) return self_.tsan_main;
     if (ctx->is_context(boost::fibers::type::dispatcher_context)) return self_.tsan_dispatcher;
-    return static_cast<FiberTag*>(ctx->get_properties())->tsan_fiber;
+    // Every fiber the pool runs carries a FiberTag (see README: no Boost
+    // fibers of one's own inside a process).
+    auto* tag = static_cast<FiberTag*>(ctx->get_properties());
+    return tag ? tag->tsan_fiber : nullptr;
   }
 
   WorkerPool& pool_;
@@ -155,15 +167,19 @@ void WorkerPool::run_worker(unsigned index) {
     self.tsan_dispatcher = tsan_create_fiber();
   }
   boost::fibers::use_scheduling_algorithm<SharedQueueScheduler>(*this, index);
-  self.main.bind(context::active(), thread_stack_bounds());
+  self.main.bind(context::active());
   started_.count_down();
-  // The main fiber sleeps; the dispatcher runs process fibers meanwhile.
-  while (!stopping_.load(std::memory_order_acquire)) self.main.park(std::nullopt);
+  // The main context sleeps; the dispatcher runs process fibers meanwhile.
+  while (!stopping_.load(std::memory_order_acquire)) {
+    self.main.park();
+    after_switch();
+  }
   // Every worker has stopped before any scheduler is torn down (at thread
   // exit), so none can hand a fiber to a scheduler that is gone
   // (boostorg/fiber#319).
   leaving_.arrive_and_wait();
-  set_current_worker_identity(nullptr);
+  // The identity stays set: the scheduler, torn down at thread exit, may
+  // still release ended fibers (~FiberTag reads it).
 }
 
 void WorkerPool::stop() {
@@ -174,20 +190,81 @@ void WorkerPool::stop() {
   for (auto& w : workers_) w->thread.join();
 }
 
-void WorkerPool::submit(context* fresh) noexcept { push(fresh); }
+WorkerPool::Worker& WorkerPool::this_worker() noexcept {
+  const WorkerIdentity* id = current_worker_identity();
+  return *workers_[id->index];
+}
+
+// ---- main contexts -----------------------------------------------------------
+
+void WorkerPool::MainParker::park() noexcept {
+  std::uintptr_t s = kPermit;
+  if (state_.compare_exchange_strong(s, kIdle, std::memory_order_acquire)) return;
+  s = kIdle;
+  if (!state_.compare_exchange_strong(s, kParked, std::memory_order_acq_rel)) {
+    state_.store(kIdle, std::memory_order_relaxed);  // s == kPermit
+    return;
+  }
+  main_->suspend();
+}
+
+void WorkerPool::MainParker::unpark() noexcept {
+  std::uintptr_t s = state_.load(std::memory_order_acquire);
+  for (;;) {
+    if (s == kPermit) return;
+    const std::uintptr_t next = s == kParked ? kIdle : kPermit;
+    if (state_.compare_exchange_weak(s, next, std::memory_order_acq_rel)) break;
+  }
+  if (s != kParked) return;
+  // Claimed: it stays suspended until this schedule, and a main context
+  // never moves, so its scheduler is fixed. It may be suspending right now;
+  // its scheduler takes it from the remote queue only once it is off.
+  context* const main = main_;
+  main->get_scheduler()->schedule_from_remote(main);
+}
+
+// ---- parking -----------------------------------------------------------------
+
+void WorkerPool::parking_here(Parker& p, std::uint64_t epoch) noexcept {
+  Worker& w = this_worker();
+  w.parking = &p;
+  w.parking_epoch = epoch;
+}
+
+void WorkerPool::after_switch() noexcept { after_switch_on(this_worker()); }
+
+void WorkerPool::after_switch_on(Worker& w) noexcept {
+  Parker* p = w.parking;
+  // Until the parking fiber has switched away, it is the one running.
+  if (p == nullptr || p->fiber_ == context::active()) return;
+  w.parking = nullptr;
+  p->finish_parking(w.parking_epoch);
+}
+
+// ---- the ready queue ---------------------------------------------------------
+
+WorkerPool::Worker* WorkerPool::choose_sleeper_locked() noexcept {
+  if (spinning_.load(std::memory_order_seq_cst) > 0) return nullptr;  // it will find the work
+  for (auto& w : workers_) {
+    if (w->idle && !w->kicked) {
+      w->kicked = true;
+      return w.get();
+    }
+  }
+  return nullptr;
+}
+
+WorkerPool::Worker* WorkerPool::push_locked(context* ctx) noexcept {
+  queue_.push_back(*ctx);
+  queued_.fetch_add(1, std::memory_order_seq_cst);
+  return choose_sleeper_locked();
+}
 
 void WorkerPool::push(context* ctx) noexcept {
-  Worker* sleeper = nullptr;
+  Worker* sleeper;
   {
     std::lock_guard lock(mu_);
-    queue_.push_back(*ctx);
-    for (auto& w : workers_) {
-      if (w->idle && !w->kicked) {
-        sleeper = w.get();
-        sleeper->kicked = true;
-        break;
-      }
-    }
+    sleeper = push_locked(ctx);
   }
   if (sleeper) sleeper->wake.notify_one();
 }
@@ -197,6 +274,7 @@ context* WorkerPool::try_pop() noexcept {
   if (queue_.empty()) return nullptr;
   context* ctx = &queue_.front();
   queue_.pop_front();
+  queued_.fetch_sub(1, std::memory_order_relaxed);
   return ctx;
 }
 
@@ -205,21 +283,114 @@ bool WorkerPool::has_ready() const noexcept {
   return !queue_.empty();
 }
 
+// ---- timers ------------------------------------------------------------------
+
+void WorkerPool::publish_next_deadline_locked() noexcept {
+  const auto next = timers_.empty() ? Clock::time_point::max() : timers_.begin()->deadline_;
+  next_deadline_.store(next.time_since_epoch().count(), std::memory_order_release);
+}
+
+void WorkerPool::arm_timer(Parker& p, Clock::time_point deadline, std::uint64_t epoch) noexcept {
+  Worker* sleeper = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    p.deadline_ = deadline;
+    p.timer_epoch_ = epoch;
+    const auto it = timers_.insert(p);
+    if (it == timers_.begin()) {
+      publish_next_deadline_locked();
+      // A sleeping worker may be waiting for a later deadline: let one
+      // re-read it.
+      sleeper = choose_sleeper_locked();
+    }
+  }
+  if (sleeper) sleeper->wake.notify_one();
+}
+
+void WorkerPool::disarm_timer(Parker& p) noexcept {
+  std::lock_guard lock(mu_);
+  if (!p.timer_hook_.is_linked()) return;  // it fired
+  const bool was_first = &*timers_.begin() == &p;
+  timers_.erase(timers_.iterator_to(p));
+  if (was_first) publish_next_deadline_locked();
+}
+
+WorkerPool::Worker* WorkerPool::fire_due_timers_locked(Clock::time_point now) noexcept {
+  Worker* sleeper = nullptr;
+  bool fired = false;
+  while (!timers_.empty() && timers_.begin()->deadline_ <= now) {
+    Parker& p = *timers_.begin();
+    timers_.erase(timers_.begin());
+    fired = true;
+    if (context* ctx = p.fire_timer_locked()) {
+      Worker* s = push_locked(ctx);
+      if (!sleeper) sleeper = s;
+    }
+  }
+  if (fired) publish_next_deadline_locked();
+  return sleeper;
+}
+
+void WorkerPool::fire_due_timers() noexcept {
+  const auto now = Clock::now();
+  if (now.time_since_epoch().count() < next_deadline_.load(std::memory_order_acquire)) return;
+  Worker* sleeper;
+  {
+    std::lock_guard lock(mu_);
+    sleeper = fire_due_timers_locked(now);
+  }
+  if (sleeper) sleeper->wake.notify_one();
+}
+
+// ---- idling ------------------------------------------------------------------
+
+bool WorkerPool::spin_for_work(Worker& w) noexcept {
+  spinning_.fetch_add(1, std::memory_order_seq_cst);
+  const auto give_up = Clock::now() + kIdleSpin;
+  bool found = false;
+  for (;;) {
+    if (queued_.load(std::memory_order_seq_cst) > 0 || w.poked.load(std::memory_order_relaxed)) {
+      found = true;
+      break;
+    }
+    const auto now = Clock::now();
+    if (now >= give_up || now.time_since_epoch().count() >= next_deadline_.load(std::memory_order_relaxed)) break;
+    for (int i = 0; i < 32; ++i) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+  }
+  // A push that saw us spinning woke nobody; the locked check in idle_wait
+  // (after this decrement) sees its work.
+  spinning_.fetch_sub(1, std::memory_order_seq_cst);
+  return found;
+}
+
 void WorkerPool::idle_wait(unsigned index, Clock::time_point until) noexcept {
   Worker& w = *workers_[index];
-  std::unique_lock lock(mu_);
-  while (!w.notified && queue_.empty()) {
-    w.idle = true;
-    bool timed_out = false;
-    if (until == Clock::time_point::max())
-      w.wake.wait(lock);
-    else
-      timed_out = w.wake.wait_until(lock, until) == std::cv_status::timeout;
-    w.idle = false;
-    w.kicked = false;
-    if (timed_out) break;
+  Worker* sleeper = nullptr;
+  spin_for_work(w);
+  {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      const auto now = Clock::now();
+      if (Worker* s = fire_due_timers_locked(now); s && !sleeper) sleeper = s;
+      if (w.notified || !queue_.empty() || now >= until) break;
+      const auto deadline = timers_.empty() ? until : std::min(until, timers_.begin()->deadline_);
+      w.idle = true;
+      if (deadline == Clock::time_point::max())
+        w.wake.wait(lock);
+      else
+        w.wake.wait_until(lock, deadline);
+      w.idle = false;
+      w.kicked = false;
+    }
+    w.notified = false;
+    w.poked.store(false, std::memory_order_relaxed);
   }
-  w.notified = false;
+  // More timers came due than this worker can run at once.
+  if (sleeper) sleeper->wake.notify_one();
 }
 
 void WorkerPool::notify(unsigned index) noexcept {
@@ -228,6 +399,7 @@ void WorkerPool::notify(unsigned index) noexcept {
   {
     std::lock_guard lock(mu_);
     w.notified = true;
+    w.poked.store(true, std::memory_order_relaxed);
     asleep = w.idle;
   }
   if (asleep) w.wake.notify_one();

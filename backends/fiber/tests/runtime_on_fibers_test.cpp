@@ -189,6 +189,34 @@ TEST(FiberRuntime, exceptions_stay_live_across_a_park_that_migrates) {
   EXPECT_EQ(unwinding_seen.load(), kProcs * kRounds);
 }
 
+// C++ cannot preempt a process busy in its own code, so it holds its
+// worker. It must hold nothing else: a parked process is woken (or timed
+// out) on any worker, never only on the one it last ran on.
+TEST(FiberRuntime, a_busy_process_delays_no_other_wake_or_timeout) {
+  for (int round = 0; round < 50; ++round) {
+    auto rt = fiber_runtime(2);
+    std::atomic<bool> release_busy{false}, busy_running{false};
+    std::binary_semaphore woke{0}, timed_out{0};
+    const Pid sleeper = rt->spawn([&](Process& self) {
+      self.receive<int>();
+      woke.release();
+      if (!self.receive_for<int>(std::chrono::milliseconds(2))) timed_out.release();
+    });
+    rt->spawn([&](Process&) {
+      busy_running = true;
+      while (!release_busy.load()) {
+      }
+    });
+    while (!busy_running.load()) std::this_thread::yield();
+    rt->send(sleeper, 1);
+    const bool got_wake = woke.try_acquire_for(patience());
+    const bool got_timeout = got_wake && timed_out.try_acquire_for(patience());
+    release_busy = true;
+    ASSERT_TRUE(got_wake) << "round " << round << ": the wake waited for the busy worker";
+    ASSERT_TRUE(got_timeout) << "round " << round << ": the timeout waited for the busy worker";
+  }
+}
+
 double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);

@@ -1,11 +1,14 @@
-// Not a test: what a park/wake costs on the fiber backend, as round trips
-// per second turned into nanoseconds. Run it once on a quiet machine:
+// Not a test: what a park/wake costs on the fiber backend. Run it once on
+// a quiet machine (timings on a shared 2-core box move by tens of percent):
 //   fiber_wake_cost [round_trips]
-// Each figure is the median of 7 runs.
+// Round-trip figures are the median of 7 runs; latencies are percentiles
+// of single wakes.
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -24,6 +27,8 @@ namespace {
 
 struct TestProcess final : core::Schedulable {};
 
+long now_ns() { return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count(); }
+
 double median_ns_per_trip(int trips, const std::function<void(int)>& run) {
   std::vector<double> samples;
   for (int k = 0; k < 7; ++k) {
@@ -33,6 +38,12 @@ double median_ns_per_trip(int trips, const std::function<void(int)>& run) {
   }
   std::sort(samples.begin(), samples.end());
   return samples[samples.size() / 2];
+}
+
+void print_latencies(const char* what, std::vector<double> us) {
+  std::sort(us.begin(), us.end());
+  const auto at = [&](double q) { return us[static_cast<std::size_t>(q * static_cast<double>(us.size() - 1))]; };
+  std::printf("%s: p10 %.1f us, p50 %.1f us, p90 %.1f us, p99 %.1f us\n", what, at(0.1), at(0.5), at(0.9), at(0.99));
 }
 
 // Two fibers wake each other through the Executor seam, nothing else.
@@ -57,38 +68,109 @@ void seam_ping_pong(unsigned workers, int trips) {
   ex.join();
 }
 
-// A plain thread wakes a parked fiber, which wakes the thread back.
-void thread_fiber_ping_pong(unsigned workers, int trips) {
-  FiberExecutor ex(workers, 0);
+// A plain thread wakes a parked fiber and spins until it has run: the
+// cross-thread handoff while the worker is awake.
+void thread_wakes_fiber_spinning(int trips) {
+  FiberExecutor ex(1, 0);
   TestProcess p;
-  std::binary_semaphore back{0};
+  std::atomic<int> round{-1};
   ex.launch(p, [&] {
     for (int i = 0; i < trips; ++i) {
       ex.park(p, std::nullopt);
-      back.release();
+      round.store(i, std::memory_order_release);
     }
   });
   for (int i = 0; i < trips; ++i) {
     ex.wake(p);
-    back.acquire();
+    while (round.load(std::memory_order_acquire) != i) {
+    }
   }
   ex.join();
 }
 
-// The same with two plain threads: the cost of an OS thread wake.
-void thread_thread_ping_pong(int trips) {
-  std::binary_semaphore there{0}, back{0};
-  std::thread t([&] {
-    for (int i = 0; i < trips; ++i) {
-      there.acquire();
-      back.release();
+// From a plain thread's wake to the fiber running, the worker asleep.
+std::vector<double> wake_latency_sleeping_worker(int wakes) {
+  FiberExecutor ex(1, 0);
+  TestProcess p;
+  std::atomic<long> ran_at{0};
+  std::atomic<int> round{-1};
+  ex.launch(p, [&] {
+    for (int i = 0; i < wakes; ++i) {
+      ex.park(p, std::nullopt);
+      ran_at.store(now_ns(), std::memory_order_relaxed);
+      round.store(i, std::memory_order_release);
     }
   });
-  for (int i = 0; i < trips; ++i) {
-    there.release();
-    back.acquire();
+  std::vector<double> us;
+  for (int i = 0; i < wakes; ++i) {
+    std::this_thread::sleep_for(std::chrono::microseconds(300));  // the worker goes to sleep
+    const long t0 = now_ns();
+    ex.wake(p);
+    while (round.load(std::memory_order_acquire) != i) {
+    }
+    us.push_back(static_cast<double>(ran_at.load(std::memory_order_relaxed) - t0) / 1000.0);
+  }
+  ex.join();
+  return us;
+}
+
+// The same for a plain thread asleep on a semaphore: what an OS wake costs.
+std::vector<double> wake_latency_sleeping_thread(int wakes) {
+  std::binary_semaphore go{0};
+  std::atomic<long> ran_at{0};
+  std::atomic<int> round{-1};
+  std::thread t([&] {
+    for (int i = 0; i < wakes; ++i) {
+      go.acquire();
+      ran_at.store(now_ns(), std::memory_order_relaxed);
+      round.store(i, std::memory_order_release);
+    }
+  });
+  std::vector<double> us;
+  for (int i = 0; i < wakes; ++i) {
+    std::this_thread::sleep_for(std::chrono::microseconds(300));
+    const long t0 = now_ns();
+    go.release();
+    while (round.load(std::memory_order_acquire) != i) {
+    }
+    us.push_back(static_cast<double>(ran_at.load(std::memory_order_relaxed) - t0) / 1000.0);
   }
   t.join();
+  return us;
+}
+
+// The same for a plain thread asleep on a condition variable.
+std::vector<double> wake_latency_sleeping_thread_cv(int wakes) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int go = -1;
+  std::atomic<long> ran_at{0};
+  std::atomic<int> round{-1};
+  std::thread t([&] {
+    for (int i = 0; i < wakes; ++i) {
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return go == i; });
+      }
+      ran_at.store(now_ns(), std::memory_order_relaxed);
+      round.store(i, std::memory_order_release);
+    }
+  });
+  std::vector<double> us;
+  for (int i = 0; i < wakes; ++i) {
+    std::this_thread::sleep_for(std::chrono::microseconds(300));
+    const long t0 = now_ns();
+    {
+      std::lock_guard lock(mu);
+      go = i;
+    }
+    cv.notify_one();
+    while (round.load(std::memory_order_acquire) != i) {
+    }
+    us.push_back(static_cast<double>(ran_at.load(std::memory_order_relaxed) - t0) / 1000.0);
+  }
+  t.join();
+  return us;
 }
 
 // Two processes exchange messages through the whole runtime.
@@ -120,17 +202,19 @@ int main(int argc, char** argv) {
   std::printf("round trips per run: %d (median of 7 runs), hardware threads: %u\n", trips,
               std::thread::hardware_concurrency());
   for (unsigned w : {1u, 2u})
-    std::printf("seam: fiber <-> fiber park/wake, %u worker(s): %8.0f ns per round trip\n", w,
+    std::printf("seam: fiber <-> fiber park/wake, %u worker(s): %.0f ns per round trip\n", w,
                 median_ns_per_trip(trips, [w](int n) { seam_ping_pong(w, n); }));
+  std::printf("seam: plain thread wakes a fiber, spins until it ran (worker awake): %.0f ns per round trip\n",
+              median_ns_per_trip(trips, [](int n) { thread_wakes_fiber_spinning(n); }));
+  print_latencies("wake latency, plain thread -> fiber on a sleeping worker", wake_latency_sleeping_worker(2000));
+  print_latencies("wake latency, plain thread -> thread asleep on a std::binary_semaphore",
+                  wake_latency_sleeping_thread(2000));
+  print_latencies("wake latency, plain thread -> thread asleep on a condition variable",
+                  wake_latency_sleeping_thread_cv(2000));
   for (unsigned w : {1u, 2u})
-    std::printf("seam: plain thread -> parked fiber -> thread, %u worker(s): %8.0f ns per round trip\n", w,
-                median_ns_per_trip(trips, [w](int n) { thread_fiber_ping_pong(w, n); }));
-  std::printf("baseline: thread <-> thread semaphores: %8.0f ns per round trip\n",
-              median_ns_per_trip(trips, [](int n) { thread_thread_ping_pong(n); }));
-  for (unsigned w : {1u, 2u})
-    std::printf("runtime: message ping-pong on fiber, %u worker(s): %8.0f ns per round trip\n", w,
+    std::printf("runtime: message ping-pong on fiber, %u worker(s): %.0f ns per round trip\n", w,
                 median_ns_per_trip(trips, [w](int n) { message_ping_pong("fiber", w, n); }));
-  std::printf("runtime: message ping-pong on thread: %8.0f ns per round trip\n",
+  std::printf("runtime: message ping-pong on thread: %.0f ns per round trip\n",
               median_ns_per_trip(trips, [](int n) { message_ping_pong("thread", 0, n); }));
   return 0;
 }
