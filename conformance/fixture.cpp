@@ -1,5 +1,6 @@
 #include "actorspec_conformance/fixture.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <sstream>
 
@@ -47,6 +48,15 @@ void RuntimeTest::TearDown() {
 void RuntimeTest::run(Body body) {
   const ExitReason reason = rt().run(std::move(body));
   EXPECT_EQ(reason, ExitReason::normal()) << "the test's process ended with " << reason;
+}
+
+void RuntimeTest::run_to_end(Body body) {
+  std::atomic<bool> reached_end{false};
+  run([&body, &reached_end](Process& self) {
+    body(self);
+    reached_end = true;
+  });
+  EXPECT_TRUE(reached_end) << "the test's process was ended before the end of its body";
 }
 
 std::string backend_param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }

@@ -112,19 +112,7 @@ Pid spawn_busy(Process& self) {
   return p;
 }
 
-class ExitSignals : public RuntimeTest {
- protected:
-  // run(), and the body must also reach its end: a process that an exit
-  // signal with reason normal ended early has ended normally as well.
-  void run_to_end(Body body) {
-    std::atomic<bool> reached_end{false};
-    run([&body, &reached_end](Process& self) {
-      body(self);
-      reached_end = true;
-    });
-    EXPECT_TRUE(reached_end) << "the test's process was ended before the end of its body";
-  }
-};
+class ExitSignals : public RuntimeTest {};
 
 // ---- LNK-5: kill sent with exit/2 cannot be trapped ----
 

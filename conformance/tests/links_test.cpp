@@ -63,28 +63,6 @@ Pid dead_process(Process& self) {
   return p;
 }
 
-// Waits until a message of type T for which `pred` holds is in the mailbox,
-// without taking it out; false if none came within patience(). It polls:
-// a receive returns only by taking a message or by timing out, so looking
-// without taking needs short timeouts. Only for a message whose arrival no
-// other message can be ordered after (an Exit caused by a death).
-template <class T, class Pred>
-bool await_queued(Process& self, Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + patience();
-  for (;;) {
-    bool seen = false;
-    self.receive(on<T>(
-                     [&](const T& v) {
-                       seen = seen || pred(v);
-                       return false;
-                     },
-                     [](T&&) {}),
-                 after(1ms, [] {}));
-    if (seen) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-  }
-}
-
 // A - B - C, linked in a line, each serving. A is not linked to the caller.
 // With `middle_traps`, B traps exits (and forwards the Exits it gets).
 Chain spawn_chain(Process& self, bool middle_traps) {
@@ -105,19 +83,7 @@ Chain spawn_chain(Process& self, bool middle_traps) {
   return expect<Chain>(self);
 }
 
-class Links : public RuntimeTest {
- protected:
-  // run(), and the body must also reach its end: a process that an exit
-  // signal with reason normal ended early has ended normally as well.
-  void run_to_end(Body body) {
-    std::atomic<bool> reached_end{false};
-    run([&body, &reached_end](Process& self) {
-      body(self);
-      reached_end = true;
-    });
-    EXPECT_TRUE(reached_end) << "the test's process was ended before the end of its body";
-  }
-};
+class Links : public RuntimeTest {};
 
 // ---- LNK-1: links are bidirectional ----
 

@@ -42,41 +42,7 @@ int take_downs_for(Process& self, Ref ref) {
   return n;
 }
 
-// Waits until a message of type T for which `pred` holds is in the mailbox,
-// without taking it out; false if none came within patience(). It polls:
-// a receive returns only by taking a message or by timing out, so looking
-// without taking needs short timeouts. Only for a message whose arrival no
-// other message can be ordered after (a Down caused by a death).
-template <class T, class Pred>
-bool await_queued(Process& self, Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + patience();
-  for (;;) {
-    bool seen = false;
-    self.receive(on<T>(
-                     [&](const T& v) {
-                       seen = seen || pred(v);
-                       return false;
-                     },
-                     [](T&&) {}),
-                 after(1ms, [] {}));
-    if (seen) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-  }
-}
-
-class Monitors : public RuntimeTest {
- protected:
-  // run(), and the body must also reach its end: a process that an exit
-  // signal with reason normal ended early has ended normally as well.
-  void run_to_end(Body body) {
-    std::atomic<bool> reached_end{false};
-    run([&body, &reached_end](Process& self) {
-      body(self);
-      reached_end = true;
-    });
-    EXPECT_TRUE(reached_end) << "the test's process was ended before the end of its body";
-  }
-};
+class Monitors : public RuntimeTest {};
 
 // ---- MON-1: a Down when the monitored process ends ----
 

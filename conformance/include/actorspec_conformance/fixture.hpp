@@ -60,6 +60,28 @@ inline Exit expect_exit_from(Process& self, Pid from) {
   return expect<Exit>(self, [from](const Exit& e) { return e.from == from; });
 }
 
+// Waits until a message of type T for which `pred` holds is in the mailbox,
+// without taking it out; false if none came within patience(). It polls:
+// a receive returns only by taking a message or by timing out, so looking
+// without taking needs short timeouts. Only for a message whose arrival no
+// other message can be ordered after (an Exit or Down caused by a death).
+template <class T, class Pred>
+bool await_queued(Process& self, Pred pred) {
+  const auto deadline = std::chrono::steady_clock::now() + patience();
+  for (;;) {
+    bool seen = false;
+    self.receive(on<T>(
+                     [&](const T& v) {
+                       seen = seen || pred(v);
+                       return false;
+                     },
+                     [](T&&) {}),
+                 after(std::chrono::milliseconds(1), [] {}));
+    if (seen) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+  }
+}
+
 // Drains the mailbox without blocking, oldest first.
 std::vector<Message> drain(Process& self);
 
@@ -71,6 +93,9 @@ class RuntimeTest : public ::testing::TestWithParam<std::string> {
   Runtime& rt() { return *runtime_; }
   // Runs `body` as a process to its end and expects it to end normally.
   void run(Body body);
+  // run(), and the body must also reach its end: a process that an exit
+  // signal with reason normal ended early has ended normally as well.
+  void run_to_end(Body body);
   // Runs `body` as a process to its end: its exit reason.
   ExitReason run_for_reason(Body body) { return rt().run(std::move(body)); }
 
