@@ -9,10 +9,11 @@ different options still lines up.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
+
+from . import jsonfile
 
 # Path elements that Google Benchmark appends for run options. threads:N is
 # one of them but changes what is measured, so it is kept as an argument.
@@ -192,13 +193,13 @@ def _absorb_row(bench: Benchmark, row: dict) -> None:
 
 def load(path: str) -> PerfRun:
     try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as e:
-        raise PerfInputError(f"{path}: cannot read ({e.strerror})") from None
-    except json.JSONDecodeError as e:
-        raise PerfInputError(f"{path}: not valid JSON ({e})") from None
-    return parse(doc, source=path)
+        doc = jsonfile.load(path, "Google Benchmark JSON")
+    except jsonfile.JsonFileError as e:
+        raise PerfInputError(str(e)) from None
+    run = parse(doc, source=path)
+    if not run.benchmarks:
+        raise PerfInputError(f"{path}: lists no benchmark")
+    return run
 
 
 def merge(runs: Iterable[PerfRun]) -> PerfRun:
