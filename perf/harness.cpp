@@ -1,11 +1,14 @@
 #include "harness.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <exception>
 #include <fstream>
+#include <string>
+#include <thread>
 
 namespace actorspec::perf {
 
@@ -49,11 +52,74 @@ std::optional<double> run_driver(benchmark::State& state, Runtime& rt, const std
   return seconds;
 }
 
+namespace {
+
+// Threads of this process (Linux /proc/self/status), 0 if unknown.
+long thread_count() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("Threads:", 0) == 0) return std::stol(line.substr(8));
+  }
+  return 0;
+}
+
+// Runnable tasks on the whole machine right now (/proc/loadavg's "R/T").
+long runnable_tasks() {
+  std::ifstream loadavg("/proc/loadavg");
+  double a = 0, b = 0, c = 0;
+  std::string rt;
+  loadavg >> a >> b >> c >> rt;
+  return rt.empty() ? 0 : std::stol(rt.substr(0, rt.find('/')));
+}
+
+long involuntary_switches() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_nivcsw;
+}
+
+// Lets what the previous repetition left behind finish before the clock
+// starts: the thread backend's processes are OS threads that end after
+// their runtime is gone, and thousands of them exiting would be paid for
+// by whichever benchmark runs next. Waits until the thread count has held
+// still for 5 ms, at most 2 s. Not synchronisation: a measurement quiet
+// period, and the count it saw is reported.
+long settle() {
+  using namespace std::chrono;
+  const auto give_up = steady_clock::now() + seconds(2);
+  long last = thread_count();
+  auto still_since = steady_clock::now();
+  while (steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(milliseconds(1));
+    const long now = thread_count();
+    if (now != last) {
+      last = now;
+      still_since = steady_clock::now();
+    } else if (steady_clock::now() - still_since >= milliseconds(5)) {
+      break;
+    }
+  }
+  return last;
+}
+
+}  // namespace
+
 void measure(benchmark::State& state, Runtime& rt, std::int64_t ops, const std::function<double(Process&)>& driver) {
   while (state.KeepRunningBatch(ops)) {
+    state.PauseTiming();
+    settle();
+    const long runnable = runnable_tasks();
+    const long switches_before = involuntary_switches();
+    state.ResumeTiming();
     const auto seconds = run_driver(state, rt, driver);
     if (!seconds) break;
     state.SetIterationTime(*seconds);
+    // Why repetitions disagree, per repetition: how often the kernel took a
+    // CPU away from this process during the batch, and how many tasks
+    // (this one's included) wanted a CPU as it started. The report shows
+    // their medians; perf/README.md correlates them with the times.
+    state.counters["preemptions"] = static_cast<double>(involuntary_switches() - switches_before);
+    state.counters["runnable_at_start"] = static_cast<double>(runnable);
   }
 }
 

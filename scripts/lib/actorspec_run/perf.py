@@ -94,6 +94,11 @@ def _load(path: str):
     return doc if isinstance(doc, dict) and isinstance(doc.get("benchmarks"), list) else None
 
 
+# Warnings every process prints alike (Google Benchmark's "Library was built
+# as DEBUG", CPU scaling) are shown once per run, not once per process.
+_warned = set()
+
+
 def run(source: PerfSource, on_median) -> suites.SourceOutcome:
     if os.path.exists(source.results):
         os.unlink(source.results)
@@ -104,8 +109,12 @@ def run(source: PerfSource, on_median) -> suites.SourceOutcome:
         if name.endswith("_median"):
             on_median(name[:-len("_median")], " ".join(line.split()[1:3]))
         elif "ERROR" in line or "error" in line or "WARNING" in line:
-            lines.append(line.rstrip())
-            print("  " + line.rstrip(), flush=True)
+            text = line.rstrip()
+            lines.append(text)
+            if "WARNING" in text and text in _warned:
+                return
+            _warned.add(text)
+            print("  " + text, flush=True)
 
     ex = proc.run_streaming(source.argv, source.timeout_s, on_line)
     o = suites.SourceOutcome("perf", source.backend, f"perf/{source.family}/{source.backend}", suites.OK,
