@@ -72,10 +72,17 @@ long runnable_tasks() {
   return rt.empty() ? 0 : std::stol(rt.substr(0, rt.find('/')));
 }
 
-long involuntary_switches() {
+struct Usage {
+  long involuntary_switches;
+  long voluntary_switches;
+  double cpu_seconds;  // user + system, every thread of the process
+};
+
+Usage usage() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return u.ru_nivcsw;
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  return {u.ru_nivcsw, u.ru_nvcsw, secs(u.ru_utime) + secs(u.ru_stime)};
 }
 
 // Lets what the previous repetition left behind finish before the clock
@@ -109,16 +116,21 @@ void measure(benchmark::State& state, Runtime& rt, std::int64_t ops, const std::
     state.PauseTiming();
     settle();
     const long runnable = runnable_tasks();
-    const long switches_before = involuntary_switches();
+    const Usage before = usage();
     state.ResumeTiming();
     const auto seconds = run_driver(state, rt, driver);
     if (!seconds) break;
     state.SetIterationTime(*seconds);
+    const Usage after = usage();
     // Why repetitions disagree, per repetition: how often the kernel took a
     // CPU away from this process during the batch, and how many tasks
     // (this one's included) wanted a CPU as it started. The report shows
     // their medians; perf/README.md correlates them with the times.
-    state.counters["preemptions"] = static_cast<double>(involuntary_switches() - switches_before);
+    // Also the CPU the whole process burnt per operation and how often its
+    // threads went to sleep: spinning shows as CPU, sleeping as switches.
+    state.counters["preemptions"] = static_cast<double>(after.involuntary_switches - before.involuntary_switches);
+    state.counters["sleeps"] = static_cast<double>(after.voluntary_switches - before.voluntary_switches);
+    state.counters["cpu_ns_per_op"] = (after.cpu_seconds - before.cpu_seconds) * 1e9 / static_cast<double>(ops);
     state.counters["runnable_at_start"] = static_cast<double>(runnable);
   }
 }
