@@ -16,7 +16,10 @@ def _no_constants(name: str):
     raise JsonFileError(f"contains {name}, which is not a JSON number (a benchmark or test wrote a non-finite value)")
 
 
-def load(path: str, what: str = "input"):
+def load(path: str, what: str = "input", allow_nonfinite: bool = False):
+    """allow_nonfinite: Google Benchmark itself writes NaN (e.g. the CV of a
+    counter that was 0 in every repetition); its reader takes them and
+    judges each value where it is used."""
     try:
         with open(path, "rb") as f:
             raw = f.read()
@@ -29,7 +32,7 @@ def load(path: str, what: str = "input"):
     except UnicodeDecodeError:
         raise JsonFileError(f"{path}: not a text file (not UTF-8); not {what}") from None
     try:
-        return json.loads(text, parse_constant=_no_constants)
+        return json.loads(text, parse_constant=None if allow_nonfinite else _no_constants)
     except JsonFileError as e:
         raise JsonFileError(f"{path}: {e}") from None
     except RecursionError:

@@ -101,8 +101,27 @@ class HostileFiles(unittest.TestCase):
         self.check(bytes(range(256)) * 4, "not a text file")
 
     def test_nan_and_infinity(self):
-        self.check(b'{"benchmarks": [{"name": "a/t", "real_time": NaN}]}', "NaN, which is not a JSON number")
-        self.check(b'{"benchmarks": [{"name": "a/t", "real_time": Infinity}]}', "Infinity, which is not")
+        # A time that is not finite is named as such, not as bad JSON...
+        self.check(b'{"benchmarks": [{"name": "a/t", "real_time": NaN}]}',
+                   "no benchmark has a usable time (real_time of a repetition is nan, not a finite number)")
+        self.check(b'{"benchmarks": [{"name": "a/t", "real_time": Infinity}]}', "real_time of a repetition is inf")
+        # ...and GoogleTest JSON never holds one.
+        self.check(b'{"testsuites": [{"name": "S", "time": NaN}]}', "NaN, which is not a JSON number")
+
+    def test_nan_in_a_counter_aggregate_is_ignored(self):
+        # Google Benchmark writes NaN for the CV of a counter that was 0 in
+        # every repetition: the file is still good.
+        rows = [{"name": "a/t", "run_type": "iteration", "real_time": 5.0, "time_unit": "ns", "zero": 0}] * 3
+        rows.append({"name": "a/t_cv", "run_name": "a/t", "run_type": "aggregate", "aggregate_name": "cv",
+                     "aggregate_unit": "percentage", "real_time": 0.0, "time_unit": "ns", "zero": float("nan")})
+        import json
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "perf.json")
+            with open(path, "w") as f:
+                json.dump({"benchmarks": rows}, f)
+            run = gbench.load(path)
+        self.assertEqual(run.benchmarks[0].times_ns, [5.0, 5.0, 5.0])
+        self.assertIsNone(run.benchmarks[0].error)
 
     def test_empty(self):
         self.check(b"", "empty file")

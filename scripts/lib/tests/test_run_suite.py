@@ -177,7 +177,7 @@ class BadInput(RunSuiteCase):
                              (self.write("garbage.json", b"\x00\xff\xfe garbage"), "not a text file"),
                              (self.write("nested.json", b"[" * 100000), "nested too deeply"),
                              (self.write("nan.json", b'{"benchmarks": [{"name": "a/t", "real_time": NaN}]}'),
-                              "NaN, which is not a JSON number"),
+                              "no benchmark has a usable time (real_time of a repetition is nan"),
                              (self.write("none.json", b'{"benchmarks": []}'), "lists no benchmark")):
             with self.subTest(path=path):
                 self.bad("--baseline", path, "--fail-on-regression", expect=expect)
