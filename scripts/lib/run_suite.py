@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import time
 from datetime import datetime, timezone
@@ -59,6 +60,24 @@ def check_baseline(path: str, quick: bool, backends, build_type: str) -> list:
     return problems
 
 
+def conformance_sources(args, backends, scale):
+    """Where each backend's conformance results come from: one source per
+    backend. Another kind of backend (an external binary, an Erlang node)
+    adds its own ConformanceSource here: any command that writes GoogleTest
+    JSON to its `results` path gets the same timeout, crash detection,
+    JUnit and report treatment."""
+    timeout = (args.conformance_timeout or conformance.DEFAULT_TIMEOUT_S) * scale
+    return [conformance.gtest_source(args.conformance_bin, b, args.out, timeout) for b in backends]
+
+
+def perf_sources(args, names, repetitions, scale):
+    """Where the perf results come from: one source per (family, backend)
+    of the perf binary; an extra backend adds PerfSources writing Google
+    Benchmark JSON (see conformance_sources)."""
+    return perf.plan(args.perf_bin, names, args.quick, repetitions, args.out,
+                     (args.perf_timeout or perf.DEFAULT_TIMEOUT_S) * scale)
+
+
 def main(argv) -> int:
     started = time.monotonic()
     try:
@@ -95,15 +114,13 @@ def main(argv) -> int:
         names = perf.list_benchmarks(args.perf_bin, backends, args.quick, args.filter)
     except perf.FilterError as e:
         return usage_error(str(e))
-    perf_sources = perf.plan(args.perf_bin, names, args.quick, repetitions, args.out,
-                             (args.perf_timeout or perf.DEFAULT_TIMEOUT_S) * scale)
+    planned_perf = perf_sources(args, names, repetitions, scale)
 
     steps = Steps(len(backends) + 2)
     outcomes = []
-    for b in backends:
+    for source in conformance_sources(args, backends, scale):
+        b = source.backend
         steps.next(f"conformance: {b}")
-        source = conformance.gtest_source(args.conformance_bin, b, args.out,
-                                          (args.conformance_timeout or conformance.DEFAULT_TIMEOUT_S) * scale)
         o = conformance.run(source)
         if o.broken:
             print(f"  FAILED: the {b} conformance suite {o.status}: {o.detail}", flush=True)
@@ -116,14 +133,14 @@ def main(argv) -> int:
 
     steps.next("perf" + (" (quick)" if args.quick else ""))
     print(f"  {len(names)} benchmarks x {repetitions} repetitions, one process per family and backend "
-          f"({len(perf_sources)} processes)", flush=True)
+          f"({len(planned_perf)} processes)", flush=True)
     done = [0]
 
     def on_median(name, value):
         done[0] += 1
         print(f"  [{done[0]}/{len(names)}] {name:<48} median {value}", flush=True)
 
-    for s in perf_sources:
+    for s in planned_perf:
         o = perf.run(s, on_median)
         if o.status != suites.OK:
             print(f"  FAILED: perf {s.family} on {s.backend} {o.status}: {o.detail}", flush=True)
@@ -170,7 +187,6 @@ def main(argv) -> int:
         report += ["--baseline", args.baseline] + (["--force-compare"] if args.force_compare else [])
         if args.fail_on_regression:
             report += ["--fail-on-regression"]
-    import subprocess
     report_rc = subprocess.run(report).returncode
 
     codes = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from typing import List, Optional
@@ -38,7 +39,6 @@ def gtest_source(binary: str, backend: str, out_dir: str, timeout_s: float) -> C
 
 def registered_backends(binary: str) -> List[str]:
     """Backend names the binary instantiates its suites for."""
-    import subprocess
     out = subprocess.run([binary, "--gtest_list_tests"], check=True, capture_output=True, text=True,
                          timeout=60 * proc.timeout_scale()).stdout
     names = set()
