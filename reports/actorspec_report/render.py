@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 
-from . import charts, sections
+from . import charts, overview, sections
 from .html import page
 from .model import Report
 
@@ -19,16 +19,22 @@ def _asset(name: str) -> str:
 
 def to_html(report: Report, chartjs_source: str) -> str:
     style = charts.Style(report.backends)
-    chart_specs = [c for fam in report.families for c in fam.charts]
-    data = {"charts": [charts.describe(c, report.backends, style) for c in chart_specs]}
+    chart_specs = [(c, fam) for fam in report.families for c in fam.charts]
+    data = {"charts": [charts.describe(c, fam, report.backends, style) for c, fam in chart_specs]}
 
+    # The first screen: the summary per backend, then the failures.
+    anchors = {f.name: sections.family_anchor(i, f) for i, f in enumerate(report.families)}
+    lead = (overview.section(report.families, report.backends, report.matrix, report.reference,
+                             {b: style.color(b) for b in report.backends}, anchors, report.facts.mode)
+            + sections._failure_list(report.matrix))
     body = [
         sections.header(report.facts, report.problems,
                         sections.baseline_facts(report.run_facts, report.baseline_facts, report.mismatches,
-                                                report.baseline_label, forced=not report.refused)),
+                                                report.baseline_label, forced=not report.refused), lead=lead),
         sections.toc(bool(report.families), bool(report.baseline_label), bool(report.spec.rules)),
         sections.conformance(report.matrix, report.spec_loaded),
-        sections.performance(report.families, style, report.backends, report.broken_perf),
+        sections.performance(report.families, style, report.backends, report.broken_perf,
+                             gbench_debug=report.facts.gbench_debug),
     ]
     if report.baseline_label:
         body.append(sections.baseline(report.changes, report.baseline_label, report.min_change,
@@ -48,6 +54,7 @@ def to_html(report: Report, chartjs_source: str) -> str:
         "data-charts-rendered": "0",
         "data-matrix-rules": str(len(report.matrix.rows)),
         "data-matrix-backends": str(len(report.matrix.backends)),
+        "data-matrix-failing": str(len(report.matrix.failing_rules()) + len(report.matrix.crashed)),
     }
     return page(title=title, body_attrs=attrs, css=_asset("report.css"), body="\n".join(body),
                 data=data, chartjs=chartjs_source, script=_asset("report.js"))
