@@ -17,7 +17,11 @@ sys.path.insert(0, os.path.join(ROOT, "reports"))
 
 from actorspec_run import args as run_args  # noqa: E402
 from actorspec_run import conformance, exitcodes, facts, junit, outputs, perf, proc, suites  # noqa: E402
-from actorspec_report import comparable, gbench  # noqa: E402
+from actorspec_report import browser, comparable, gbench  # noqa: E402
+
+# Backends that, when they ran, are the reference the others are measured
+# against ("vs BEAM"); flagged in meta.json as reference_backend.
+REFERENCE_BACKENDS = ("beam",)
 
 # make_report.py's exit statuses (reports/actorspec_report/cli.py).
 REPORT_REGRESSION = 3
@@ -174,11 +178,16 @@ def main(argv) -> int:
         "wall_time_s": round(time.monotonic() - started, 1),
         "suites": [o.to_json() for o in outcomes],
     }
+    ran = {o.backend for o in outcomes}
+    reference = next((b for b in REFERENCE_BACKENDS if b in ran), None)
+    if reference:
+        meta["reference_backend"] = reference
     meta_path = os.path.join(args.out, "meta.json")
     with open(meta_path, "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=1)
-    report = [sys.executable, os.path.join(ROOT, "reports", "make_report.py"), "--out",
-              os.path.join(args.out, "index.html"), "--spec", os.path.join(ROOT, "spec", "SPEC.md"),
+    index_html = os.path.join(args.out, "index.html")
+    report = [sys.executable, os.path.join(ROOT, "reports", "make_report.py"), "--out", index_html,
+              "--comparison", os.path.join(args.out, "comparison.json"), "--spec", os.path.join(ROOT, "spec", "SPEC.md"),
               "--meta", meta_path, "--min-change", str(args.min_change)]
     report += [a for o in conf if o.results for a in ("--conformance", o.results)]
     if have_perf:
@@ -188,6 +197,10 @@ def main(argv) -> int:
         if args.fail_on_regression:
             report += ["--fail-on-regression"]
     report_rc = subprocess.run(report).returncode
+    if os.path.isfile(index_html) and not args.no_screenshot:
+        png = os.path.join(args.out, "first-screen.png")
+        why_not = browser.screenshot(index_html, png, timeout=120 * scale)
+        print(f"first screen: {png}" if why_not is None else f"first screen: no screenshot ({why_not})", flush=True)
 
     codes = []
     broken = [o for o in outcomes if o.broken or (o.kind == "perf" and o.status == suites.FAILED)]

@@ -21,7 +21,9 @@ read.
 
 EPILOG = """\
 outputs (in --out):
-  index.html                the report (conformance matrix, perf charts, baseline comparison)
+  index.html                the report (summary per backend, conformance matrix, perf charts, baseline comparison)
+  comparison.json           per benchmark: medians, 95% intervals, ratios, verdicts (the report's own numbers)
+  first-screen.png          the report's first screen (1400x900), when Chromium is installed
   conformance.xml           JUnit XML for CI test tabs (junit-10.xsd); a crashed backend is an <error> testcase
   conformance.json          every backend's GoogleTest JSON merged
   conformance-BACKEND.json  one backend's GoogleTest JSON
@@ -109,6 +111,8 @@ def parser() -> argparse.ArgumentParser:
                    help="per backend (default 900, times ACTORSPEC_TIMEOUT_SCALE)")
     p.add_argument("--perf-timeout", type=_positive_float, metavar="SECONDS",
                    help="per benchmark family and backend (default 600, times ACTORSPEC_TIMEOUT_SCALE)")
+    p.add_argument("--no-screenshot", action="store_true",
+                   help="do not save first-screen.png (the report's first screen, taken with headless Chromium)")
     p.add_argument("--build-dir", metavar="DIR", help=argparse.SUPPRESS)
     p.add_argument("--conformance-bin", metavar="PATH",
                    help="the conformance test binary (default: BUILD/conformance/actorspec_conformance_tests)")
