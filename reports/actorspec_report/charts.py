@@ -67,12 +67,18 @@ def _log_wanted(series: List[dict]) -> bool:
     return bool(positive) and len(positive) == len(values) and max(positive) / min(positive) > _LOG_RATIO
 
 
+def _short(case) -> str:
+    """The case's name without its family's prefix: what tells cases apart."""
+    prefix = case.family + "/"
+    return case.name[len(prefix):] if case.name.startswith(prefix) else (case.variant or case.family)
+
+
 def _tails(chart: ChartSpec, family: Family, present: Sequence[str], style: Style) -> dict:
     prefix = family.description.tails if family.description and family.description.tails else ""
     natives = [m.counters[prefix + "p50_ns"] for c in chart.cases for m in c.entries.values()
                if prefix + "p50_ns" in m.counters]
     axis = quantities.axis_for(family, natives, "tails")
-    labels = [f"{c.variant or c.family} {t}" if len(chart.cases) > 1 else t for c in chart.cases for t, _ in _TAILS]
+    labels = [f"{_short(c)} {t}" if len(chart.cases) > 1 else t for c in chart.cases for t, _ in _TAILS]
     series = []
     for b in present:
         points = []
@@ -89,7 +95,7 @@ def _tails(chart: ChartSpec, family: Family, present: Sequence[str], style: Styl
         series.append({"backend": b, "color": style.color(b), "marker": style.marker(b), "dash": style.dash(b),
                        "points": points})
     return {"id": chart.id, "kind": "dot", "title": chart.title, "labels": labels, "xTitle": "",
-            "yTitle": f"{prefix.replace('_', ' ')}latency per operation ({axis.unit}, log scale)", "unit": axis.unit,
+            "yTitle": f"{prefix.replace('_', ' ')}latency ({axis.unit}, log scale)", "unit": axis.unit,
             "yLog": True, "better": "lower", "interval": "min to max over repetitions", "series": series}
 
 
@@ -139,9 +145,9 @@ def describe(chart: ChartSpec, family: Family, backends: Sequence[str], style: S
         "id": chart.id,
         "kind": chart.kind,
         "title": chart.title,
-        "labels": [c.variant or c.family for c in chart.cases],
+        "labels": [_short(c) for c in chart.cases],
         "xTitle": x_title,
-        "yTitle": f"{axis.title}{', log scale' if y_log else ''} — {axis.better} is better",
+        "yTitle": f"{axis.title}{', log' if y_log else ''}, {axis.better} is better",
         "unit": axis.unit,
         "yLog": y_log,
         "better": axis.better,

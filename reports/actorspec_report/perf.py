@@ -225,7 +225,9 @@ def analyse(run: PerfRun, backends: Sequence[str],
         else:
             chart_no += 1
             charts.append(ChartSpec(_chart_id(chart_no), fam_name, fam_name, "dot", cases))
-        if _has_tails(desc, cases):
+        # Tails of a scaling family would repeat the family's own tail chart
+        # once per worker count; its question is the trend, not the tails.
+        if _has_tails(desc, cases) and not (desc and desc.x_axis):
             chart_no += 1
             charts.append(ChartSpec(_chart_id(chart_no), fam_name, f"{fam_name}: tail latency", "tails", cases))
         counter_names: List[str] = []

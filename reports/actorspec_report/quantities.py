@@ -75,11 +75,11 @@ def axis_for(family: Family, native_values: List[float], chart_kind: str) -> Axi
                 prefix, scale = p, s
                 break
         unit = f"{prefix} {d.per_second}/s".strip()
-        return Axis(RATE, unit, f"{d.per_second} per second ({unit})", "higher",
+        return Axis(RATE, unit, unit, "higher",
                     lambda v: (1e9 / v) / scale if v > 0 else None, swaps=True)
     k = kind_of(family.quantity)
     if k == TIME:
-        return _time_axis(native_values, name_of(family) if family.quantity else "time per operation")
+        return _time_axis(native_values, name_of(family) if family.quantity else "time per op")
     if k == BYTES:
         mid = stats.median(native_values) if native_values else 1.0
         unit, scale = "B", 1.0

@@ -150,6 +150,7 @@
     var exp = Math.floor(Math.log10(value));
     var mant = Math.round(value / Math.pow(10, exp) * 1000) / 1000;
     if (mant !== 1 && mant !== 2 && mant !== 5) return '';
+    if (exp >= 5) return mant + 'e' + exp;
     return exp >= 0 ? String(Math.round(value)) : value.toFixed(-exp);
   }
 
