@@ -63,6 +63,7 @@ void Registrar::describe(const FamilyDescription& d) const {
     if (json.size() > 1) json += ',';
     json += json_string(name) + ':' + json_string(*value);
   }
+  json += ",\"order\":" + std::to_string(described_++);
   benchmark::AddCustomContext("actorspec_family:" + d.key, json + "}");
 }
 

@@ -96,6 +96,9 @@ class Registrar {
  private:
   Mode mode_;
   std::vector<BackendInfo> backends_;
+  // Descriptions published so far: their registration order, which the
+  // report keeps (the rows of perf.json come shuffled, from many processes).
+  mutable int described_ = 0;
 };
 
 // A runtime of the backend, or nullptr after reporting the error to `state`.

@@ -67,6 +67,10 @@ def _log_wanted(series: List[dict]) -> bool:
     return bool(positive) and len(positive) == len(values) and max(positive) / min(positive) > _LOG_RATIO
 
 
+def _num_label(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
 def _short(case) -> str:
     """The case's name without its family's prefix: what tells cases apart."""
     prefix = case.family + "/"
@@ -134,13 +138,21 @@ def describe(chart: ChartSpec, family: Family, backends: Sequence[str], style: S
         series.append({"backend": label, "color": style.color(b), "marker": style.marker(b),
                        "dash": [6, 4] if flat else style.dash(b), "flat": flat, "points": points})
 
+    # A log axis cannot hold 0 (selective_receive's D:0): then the swept
+    # values sit at even steps, labelled with their values, and say so.
+    x_steps = chart.kind != "dot" and bool(xs) and xs[0] <= 0
+    if x_steps:
+        for s in series:
+            for p in s["points"]:
+                if p:
+                    p["x"] = xs.index(p["x"])
     if chart.kind == "dot":
         y_log = _log_wanted(series)
         x_title = ""
     else:
         y_log = chart.kind == "sweep" and _log_wanted(series)
-        x_title = (f"{chart.sweep_param} (log scale)" if chart.kind == "sweep"
-                   else f"{chart.sweep_param} (worker threads of the runtime)")
+        x_title = (f"{chart.sweep_param} ({'even steps, not to scale' if x_steps else 'log scale'})"
+                   if chart.kind == "sweep" else f"{chart.sweep_param} (worker threads of the runtime)")
     return {
         "id": chart.id,
         "kind": chart.kind,
@@ -150,6 +162,7 @@ def describe(chart: ChartSpec, family: Family, backends: Sequence[str], style: S
         "yTitle": f"{axis.title}{', log' if y_log else ''}, {axis.better} is better",
         "unit": axis.unit,
         "yLog": y_log,
+        "xSteps": [_num_label(x) for x in xs] if x_steps else None,
         "better": axis.better,
         "interval": "median and its bootstrap 95% interval",
         "series": series,

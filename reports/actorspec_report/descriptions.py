@@ -25,6 +25,7 @@ class Description:
     per_second: str = ""     # chart operations per second ("messages"), higher is better
     tails: Optional[str] = None   # counter prefix of p50_ns/p99_ns/max_ns, None = none
     x_axis: str = ""         # "workers" for a scaling family
+    order: Optional[int] = None   # registration order in the perf binary
 
 
 def _text(doc: Mapping[str, object], key: str) -> str:
@@ -51,7 +52,8 @@ def from_context(context: Mapping[str, object]) -> Dict[str, Description]:
                                sizes=_text(doc, "sizes"), quantity=_text(doc, "quantity"),
                                per_second=_text(doc, "per_second"),
                                tails=None if tails == "-" or "tails" not in doc else tails,
-                               x_axis=_text(doc, "x_axis"))
+                               x_axis=_text(doc, "x_axis"),
+                               order=doc["order"] if isinstance(doc.get("order"), int) else None)
     return out
 
 

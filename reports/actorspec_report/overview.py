@@ -192,6 +192,11 @@ def section(families: Sequence[Family], backends: Sequence[str], m: Matrix, refe
                  f'green: won and never lost, red: lost everywhere)</caption>'
                  f'<thead><tr><th scope="col">Family</th><th scope="col">Measured</th><th scope="col">Best</th>{head}</tr>'
                  f'</thead><tbody>{"".join(rows)}</tbody></table>')
+    scaling = [f for f in families if f.scaling]
+    if scaling:
+        links = " · ".join(f'<a href="#{anchors.get(f.name, "performance")}">{esc(f.name)}</a>' for f in scaling)
+        table += (f'<p class="ov-scaling">How the backends scale with worker threads (1, 2, 4…; thread: one OS thread '
+                  f'per process): {links}</p>')
     quick = (' <strong>Quick mode</strong>: 3 repetitions cannot make a U test significant, so most verdicts '
              'rest on the bootstrap ratio interval alone.' if mode == "quick" else "")
     return f"""<section id="overview" aria-label="At a glance">

@@ -186,6 +186,14 @@ def analyse(run: PerfRun, backends: Sequence[str],
     for bench in sorted(run.benchmarks, key=lambda b: b.order):
         grouped.setdefault(_group_key(bench.name.case, bench.name.family, descriptions), []).append(bench)
 
+    # The perf binary's registration order where its descriptions give it:
+    # perf.json's rows come shuffled from one process per family and
+    # backend, so their own indices do not order families across processes.
+    def registered(item):
+        d = descriptions.get(item[0])
+        return (0, d.order) if d is not None and d.order is not None else (1, 0)
+    grouped = dict(sorted(grouped.items(), key=registered))   # stable: the rest keep input order
+
     order = {b: i for i, b in enumerate(backends)}
     out: List[Family] = []
     chart_no = 0

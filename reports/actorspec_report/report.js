@@ -217,6 +217,17 @@
 
   // Ticks exactly at the swept sizes, which is what a reader looks up.
   function sweepAxis(spec) {
+    if (spec.xSteps) {
+      return {
+        type: 'linear', min: -0.3, max: spec.xSteps.length - 0.7,
+        title: { display: true, text: spec.xTitle },
+        grid: { color: '#eef0f2' },
+        afterBuildTicks: function (axis) {
+          axis.ticks = spec.xSteps.map(function (_, i) { return { value: i }; });
+        },
+        ticks: { callback: function (v) { return spec.xSteps[v] !== undefined ? spec.xSteps[v] : ''; } }
+      };
+    }
     var xs = [];
     spec.series.forEach(function (s) {
       s.points.forEach(function (p) { if (p && xs.indexOf(p.x) < 0) xs.push(p.x); });

@@ -53,6 +53,17 @@ class Descriptions(unittest.TestCase):
         self.assertEqual(d["b"].tails, "")
 
 
+class Order(unittest.TestCase):
+    def test_families_follow_the_registration_order_of_descriptions(self):
+        def d(order):
+            return json.dumps({"operation": "op", "unit": "u", "sizes": "", "order": order})
+        ctx = {"actorspec_family:ring": d(1), "actorspec_family:ring/scaling": d(2), "actorspec_family:spawn": d(0)}
+        # Rows as one process per family and backend leaves them: shuffled.
+        run = _run(ctx, **{"ring__scaling__workers:1__tbb": [1, 2, 3], "ring__R:10__tbb": [1, 2, 3],
+                           "other__tbb": [1, 2, 3], "spawn__tbb": [1, 2, 3]})
+        self.assertEqual([f.name for f in _fams(run)], ["spawn", "ring", "ring/scaling", "other"])
+
+
 class Quantity(unittest.TestCase):
     def test_memory_is_ranked_on_bytes_not_time(self):
         # thread is faster, fiber is smaller: the memory family must crown fiber.
@@ -93,6 +104,18 @@ class Quantity(unittest.TestCase):
         for fam in _fams(run):
             for c in fam.charts:
                 self.assertIn(c.kind, ("dot", "sweep", "scaling", "tails"))
+
+
+class Sweep(unittest.TestCase):
+    def test_a_zero_on_the_swept_axis_gives_even_steps_not_a_broken_log_axis(self):
+        (fam,) = _fams(_run(None, **{f"sel__D:{d}__tbb": _seq(10 + d) for d in (0, 10, 100)}))
+        (chart,) = fam.charts
+        c = charts.describe(chart, fam, BACKENDS, charts.Style(BACKENDS))
+        self.assertEqual(c["xSteps"], ["0", "10", "100"])
+        self.assertEqual([p["x"] for p in c["series"][0]["points"]], [0, 1, 2])
+        self.assertIn("not to scale", c["xTitle"])
+        (fam,) = _fams(_run(None, **{f"ring__R:{r}__tbb": _seq(r) for r in (10, 100)}))
+        self.assertIsNone(charts.describe(fam.charts[0], fam, BACKENDS, charts.Style(BACKENDS))["xSteps"])
 
 
 class Scaling(unittest.TestCase):
