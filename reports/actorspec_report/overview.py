@@ -154,7 +154,7 @@ def _best_for(fam: Family, backends: Sequence[str]) -> str:
         tied = sorted({b for c in fam.cases if c.is_tie() for b in c.tied})
         return f'<span class="tie">no significant winner</span> <span class="muted">({esc(", ".join(tied))} tie)</span>' \
             if tied else '<span class="muted">unknown</span>'
-    parts = [f'<strong>{esc(b)}</strong>' + (f' <span class="muted">({n} of {cases})</span>' if n != cases or cases > 1 else "")
+    parts = [f'<strong>{esc(b)}</strong>' + (f' <span class="muted">(won {n} of {cases})</span>' if n != cases or cases > 1 else "")
              for b, n in sorted(winners.items(), key=lambda kv: -kv[1])]
     return ", ".join(parts)
 
