@@ -195,6 +195,28 @@ class Summary(unittest.TestCase):
         self.assertEqual(b["backends"]["fiber"]["verdict"], "unknown")
         self.assertEqual(b["backends"]["fiber"]["error"], "boom")
 
+    def _report(self, reference=None):
+        conf = matrix.build(spec.Spec(), [], BACKENDS)
+        facts = model.meta.gather(dict(self.run.context, **({"actorspec_reference_backend": reference}
+                                                              if reference else {})), None)
+        return model.Report(facts=facts, backends=BACKENDS, spec=spec.Spec(), spec_loaded=False, matrix=conf,
+                            perf_run=self.run, families=self.fams, changes=None, baseline_label="")
+
+    def test_first_screen_names_the_reference_when_the_data_flags_one(self):
+        from actorspec_report import render
+        page = render.to_html(self._report("fiber"), support.STUB_CHARTJS)
+        self.assertIn('id="overview"', page)
+        self.assertLess(page.index('id="overview"'), page.index('id="facts"'))
+        self.assertIn("vs fiber:", page)
+        self.assertIn("the reference: ratios below are to it", page)
+        doc = json.loads(comparison.to_json(self._report("fiber")))
+        self.assertEqual(doc["reference_backend"], "fiber")
+        self.assertGreater(doc["backends"]["tbb"]["geomean_ratio_to_reference"], 1)
+        plain = render.to_html(self._report(), support.STUB_CHARTJS)
+        self.assertNotIn("vs fiber:", plain)
+        # A flag naming no column is no reference.
+        self.assertIsNone(self._report("beam").reference)
+
 
 if __name__ == "__main__":
     unittest.main()
