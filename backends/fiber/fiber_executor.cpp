@@ -1,6 +1,7 @@
 #include "fiber_executor.hpp"
 
 #include <boost/fiber/context.hpp>
+#include <boost/fiber/operations.hpp>
 #include <boost/fiber/policy.hpp>
 #include <boost/fiber/properties.hpp>
 
@@ -95,6 +96,12 @@ bool FiberExecutor::park(core::Schedulable& process, std::optional<core::Clock::
 }
 
 void FiberExecutor::wake(core::Schedulable& process) { slot_of(process).parker.unpark(); }
+
+void FiberExecutor::yield(core::Schedulable&) {
+  // The pool's scheduler puts the fiber at the back of the shared ready
+  // queue (SharedQueueScheduler::awakened): every fiber ready now runs first.
+  boost::this_fiber::yield();
+}
 
 core::Schedulable* FiberExecutor::current() {
   // Not context::active() first: on a thread outside the pool that would

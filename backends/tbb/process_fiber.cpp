@@ -104,6 +104,14 @@ void ProcessFiber::run_slice() {
       return;
     }
     check_stack();
+    if (yielding_) {
+      // Still `running`: a wake now is kept for the next park. Queued
+      // behind what is waiting, so the others on this worker go first.
+      yielding_ = false;
+      running_fiber = outer;
+      executor_.enqueue(*this);  // from here another worker may run it
+      return;
+    }
     if (publish_parked()) {
       // From here another thread may resume or free this fiber.
       running_fiber = outer;
@@ -143,6 +151,11 @@ bool ProcessFiber::park(std::optional<core::Clock::time_point> deadline) {
     return false;
   }
   return true;
+}
+
+void ProcessFiber::yield() {
+  yielding_ = true;
+  switch_to_worker();
 }
 
 void ProcessFiber::switch_to_worker() {

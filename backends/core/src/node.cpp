@@ -82,16 +82,10 @@ bool Node::is_alive(Pid p) {
   auto proc = lookup(p);
   if (!proc) return false;
   std::lock_guard lock(proc->mu_);
-  return proc->alive_ && !proc->pending_exit_;
+  return proc->live_locked();
 }
 
-std::optional<Pid> Node::whereis(std::string_view name) {
-  auto pid = registered_pid(name);
-  // A process an exit signal has ended no longer answers to its name, even
-  // while it unwinds (SPEC REG rules, after the BEAM's R15/X3).
-  if (pid && !is_alive(*pid)) return std::nullopt;
-  return pid;
-}
+std::optional<Pid> Node::whereis(std::string_view name) { return registered_pid(name); }
 
 std::size_t Node::process_count() const { return live_.load(std::memory_order_relaxed); }
 
@@ -156,9 +150,11 @@ void Node::terminate(ProcessState& p, const ExitReason& reason) {
   unread.clear();
   {
     // Before any Down goes out, so a watcher never sees the name still held.
+    // The name may already belong to another process: a dying holder's name
+    // is free for the taking (register_name).
     std::lock_guard lock(names_mu_);
     if (!p.name_.empty()) {
-      names_.erase(p.name_);
+      if (auto it = names_.find(p.name_); it != names_.end() && it->second == p.pid()) names_.erase(it);
       p.name_.clear();
     }
   }
@@ -231,15 +227,34 @@ void Node::shutdown() {
 
 // ---- names ----
 
+// A name is held only by a live process (SPEC "alive"): an entry whose
+// holder an exit signal has ended is a name nobody holds, for every name
+// operation alike, though terminate() has not erased it yet.
+
+bool Node::holder_live_locked(Pid holder) const {
+  auto proc = lookup(holder);
+  if (!proc) return false;
+  std::lock_guard plock(proc->mu_);
+  return proc->live_locked();
+}
+
+void Node::drop_dead_holder_locked(std::unordered_map<std::string, Pid>::iterator it) {
+  if (auto proc = lookup(it->second)) proc->name_.clear();
+  names_.erase(it);
+}
+
 void Node::register_name(std::string name, Pid p) {
   if (name.empty()) throw InvalidName();
   std::lock_guard lock(names_mu_);
-  if (names_.count(name)) throw NameTaken(name);
+  if (auto it = names_.find(name); it != names_.end()) {
+    if (holder_live_locked(it->second)) throw NameTaken(name);
+    drop_dead_holder_locked(it);
+  }
   auto proc = lookup(p);
   bool alive = false;
   if (proc) {
     std::lock_guard plock(proc->mu_);
-    alive = proc->alive_ && !proc->pending_exit_;
+    alive = proc->live_locked();
   }
   if (!alive) throw NotAlive(p.to_string());
   if (!proc->name_.empty()) throw AlreadyRegistered(p.to_string(), proc->name_);
@@ -251,21 +266,23 @@ void Node::unregister_name(std::string_view name) {
   std::lock_guard lock(names_mu_);
   auto it = names_.find(std::string(name));
   if (it == names_.end()) throw UnknownName(std::string(name));
-  if (auto proc = lookup(it->second)) proc->name_.clear();
-  names_.erase(it);
+  const bool live = holder_live_locked(it->second);
+  drop_dead_holder_locked(it);
+  if (!live) throw UnknownName(std::string(name));
 }
 
 std::optional<Pid> Node::registered_pid(std::string_view name) {
   std::lock_guard lock(names_mu_);
   auto it = names_.find(std::string(name));
-  if (it == names_.end()) return std::nullopt;
+  if (it == names_.end() || !holder_live_locked(it->second)) return std::nullopt;
   return it->second;
 }
 
 std::vector<std::string> Node::registered_names() {
   std::lock_guard lock(names_mu_);
   std::vector<std::string> out;
-  for (auto& [n, _] : names_) out.push_back(n);
+  for (auto& [n, holder] : names_)
+    if (holder_live_locked(holder)) out.push_back(n);
   return out;
 }
 

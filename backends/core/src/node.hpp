@@ -86,6 +86,10 @@ class Node final : public Runtime {
   std::mutex lifecycle_mu_;
   bool stopping_ = false;
 
+  // Under names_mu_: see the comment above Node::register_name.
+  bool holder_live_locked(Pid holder) const;
+  void drop_dead_holder_locked(std::unordered_map<std::string, Pid>::iterator it);
+
   std::mutex names_mu_;
   std::unordered_map<std::string, Pid> names_;
 };

@@ -41,7 +41,15 @@ ProcessState::ProcessState(Node& node, Pid pid, Body body) : node_(node), pid_(p
 Runtime& ProcessState::runtime() { return node_; }
 
 void ProcessState::enter(const char* what) {
-  if (node_.executor().current() != this) throw NotInProcess(what);
+  Executor& exec = node_.executor();
+  if (exec.current() != this) throw NotInProcess(what);
+  // Reductions, as on the BEAM: a process that keeps calling the runtime
+  // without ever parking (a poll loop on mailbox_size, is_alive, whereis)
+  // lets the others on its worker run every so often (SCH-1).
+  if (++reductions_ >= kReductionsPerSlice) {
+    reductions_ = 0;
+    exec.yield(*this);
+  }
   if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
 }
 
@@ -118,6 +126,9 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
     for (auto* c = scanned ? scanned->next : saved_.front(); c; c = c->next) {
       const int clause = match_cell(match, c);
       if (clause >= 0) {
+        // Checked again once a clause is chosen and before it runs: a signal
+        // accepted while this receive woke up or scanned still wins (ORD-9).
+        if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
         saved_.unlink_after(scanned);
         return Received{clause, Message::adopt(c)};
       }
@@ -133,12 +144,18 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
       }
       if (deadline && Clock::now() >= *deadline) {
         lock.unlock();
-        if (!parked) exec.yield(*this);
+        if (!parked) {
+          // A poll that found nothing lets others run first (SCH-1).
+          reductions_ = 0;
+          exec.yield(*this);
+          if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
+        }
         return std::nullopt;
       }
       waiting_ = true;
     }
     parked = true;
+    reductions_ = 0;
     if (!exec.park(*this, deadline)) {
       std::unique_lock lock(mu_);
       if (waiting_) {
@@ -184,7 +201,7 @@ void ProcessState::link(Pid other) {
   bool linked = false;
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
-    if (o->alive_) {
+    if (o->live_locked()) {
       links_.insert(other);
       o->links_.insert(pid_);
       linked = true;
@@ -225,7 +242,7 @@ Ref ProcessState::monitor(Pid target) {
   bool added = false;
   if (auto t = node_.lookup(target)) {
     std::lock_guard lock(t->mu_);
-    if (t->alive_) {
+    if (t->live_locked()) {
       t->monitored_by_.emplace(ref, MonitorEntry{pid_, std::nullopt});
       added = true;
     }
@@ -247,7 +264,7 @@ Ref ProcessState::monitor(std::string_view name) {
   if (target) {
     if (auto t = node_.lookup(*target)) {
       std::lock_guard lock(t->mu_);
-      if (t->alive_) {
+      if (t->live_locked()) {
         t->monitored_by_.emplace(ref, MonitorEntry{pid_, std::string(name)});
         added = true;
       }
