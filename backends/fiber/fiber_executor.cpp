@@ -101,6 +101,7 @@ void FiberExecutor::yield(core::Schedulable&) {
   // The pool's scheduler puts the fiber at the back of the shared ready
   // queue (SharedQueueScheduler::awakened): every fiber ready now runs first.
   boost::this_fiber::yield();
+  pool_.after_switch();  // as after a park: finish what the fiber before us left
 }
 
 core::Schedulable* FiberExecutor::current() {
