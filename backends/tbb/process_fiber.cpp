@@ -76,7 +76,7 @@ void ProcessFiber::start() {
 ProcessFiber::~ProcessFiber() { process_destroyed(switch_); }
 
 // Kept out of line: a caller that straddles a switch must not reuse one
-// thread's TLS address on another (DESIGN.md, "Thread-local storage").
+// thread's TLS address on another (GCC may cache a TLS address across the switch).
 [[gnu::noinline]] ProcessFiber* ProcessFiber::running_here() { return running_fiber; }
 
 ctx::fiber ProcessFiber::body(ctx::fiber&& worker) {

@@ -1,4 +1,4 @@
-// Conformance tests for the GDE rules (spec/sections/95-gde.md): the
+// Conformance tests for the GDE rules (spec/SPEC.md): the
 // examples of the Elixir processes guide, written against actorspec.
 #include <algorithm>
 #include <deque>

@@ -1,4 +1,4 @@
-// Conformance tests for the ORD rules (spec/sections/30-ord.md): the order
+// Conformance tests for the ORD rules (spec/SPEC.md): the order
 // in which messages and exit signals arrive.
 #include <atomic>
 #include <chrono>
@@ -312,7 +312,7 @@ void busy_then_receive(Process& r, BusyReceiver& state) {
 }
 
 TEST_P(Ordering, ORD_9_a_pending_link_exit_beats_an_earlier_pending_message) {
-  // SEMANTICS O10: linked S sends m, then exits boom, while R cannot run.
+  // spec/EVIDENCE.md O10: linked S sends m, then exits boom, while R cannot run.
   run([](Process& self) {
     const Pid me = self.self();
     auto state = std::make_shared<BusyReceiver>();

@@ -178,7 +178,7 @@ void Node::terminate(ProcessState& p, const ExitReason& reason) {
     }
   }
   // Links before monitors: a process both linked and monitoring sees the
-  // Exit first, as on the BEAM (SEMANTICS O9).
+  // Exit first, as on the BEAM (spec/EVIDENCE.md O9).
   for (Pid l : links) signal_exit(l, p.pid(), reason, SignalKind::link);
   for (auto& [ref, entry] : watchers) deliver_down(entry.watcher, ref, p.pid(), entry.name, reason);
   if (p.on_exit_) p.on_exit_(reason);

@@ -234,7 +234,7 @@ std::vector<Pid> ProcessState::links() {
 Ref ProcessState::monitor(Pid target) {
   enter("monitor");
   const Ref ref = node_.make_ref();
-  if (target == pid_) return ref;  // monitoring yourself creates nothing (SEMANTICS M9)
+  if (target == pid_) return ref;  // monitoring yourself creates nothing (spec/EVIDENCE.md M9)
   {
     std::lock_guard lock(mu_);
     monitors_.emplace(ref, target);

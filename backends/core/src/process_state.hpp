@@ -65,7 +65,7 @@ class ProcessState final : public Schedulable, public Process {
   void run();
   // Appends a message; dropped if the process has ended. Any thread.
   void deliver(detail::MessageCell* cell);
-  // Called from terminate-side code and shutdown. See signals.cpp.
+  // Node (node.cpp) ends processes and delivers their signals.
   friend class Node;
 
  private:
