@@ -621,7 +621,9 @@ void coordinator(Process& self) {
 
 }  // namespace pool
 
-TEST_P(GuideScenarios, GDE_9_worker_pool_queues_early_work_and_loses_none) {
+// Stochastic: half the jobs race with the workers starting; which jobs meet
+// which state of the pool differs from run to run.
+TEST_P(GuideScenarios, GDE_9_stochastic_worker_pool_queues_early_work_and_loses_none) {
   run([](Process& self) {
     constexpr int kJobs = 300;
     constexpr int kWorkers = 4;
