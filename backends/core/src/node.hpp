@@ -12,6 +12,7 @@
 
 #include "actorspec/core/executor.hpp"
 #include "actorspec/runtime.hpp"
+#include "faults.hpp"
 #include "process_state.hpp"
 
 namespace actorspec::core {
@@ -59,6 +60,10 @@ class Node final : public Runtime {
 
   void register_name(std::string name, Pid p);
   void unregister_name(std::string_view name);
+#ifdef ACTORSPEC_MUTANTS
+  Fault fault() const { return fault_; }
+  Fault fault_ = Fault::none;
+#endif
   std::optional<Pid> registered_pid(std::string_view name);
   std::vector<std::string> registered_names();
 

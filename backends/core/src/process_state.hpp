@@ -101,7 +101,7 @@ class ProcessState final : public Schedulable, public Process {
   std::function<void(const ExitReason&)> on_exit_;     // set before launch
 
   CellQueue saved_;  // owner: messages taken from inbox_, scanned, not yet matched
-  unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (SCH rules)
+  unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (RT-11)
 
   std::string name_;  // guarded by the node's name registry lock
 };

@@ -54,7 +54,7 @@ class Executor {
   // poll, `after(0)`) and every so many runtime calls made without parking
   // (reductions): lets the other processes on its worker run before it
   // continues, since a process polling in a loop would otherwise starve
-  // them (no preemption; SPEC SCH-1). A backend whose processes share
+  // them (no preemption; SPEC RT-11). A backend whose processes share
   // workers MUST implement it; threads are preempted by the OS, so the
   // default does nothing. A wake that comes meanwhile is kept for the next
   // park, as always.
