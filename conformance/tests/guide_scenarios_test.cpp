@@ -315,7 +315,9 @@ TEST_P(GuideScenarios, GDE_4_after_zero_priority_idiom) {
     self.send(self.self(), High{4});
     // Any high message first; only when there is none, wait for a low one.
     auto next = [&self] {
-      return self.receive(on<High>(take_high), after(0ms, [&self] { return self.receive(on<Low>(take_low)); }));
+      // (expect<Low> is the guide's blocking receive, bounded by patience()
+      // so that a broken runtime fails the test instead of hanging it.)
+      return self.receive(on<High>(take_high), after(0ms, [&self] { return take_low(expect<Low>(self)); }));
     };
     std::vector<std::string> order;
     for (int i = 0; i < 4; ++i) order.push_back(next());

@@ -267,7 +267,9 @@ void Node::shutdown() {
 
 bool Node::holder_live_locked(Pid holder) const {
   auto proc = lookup(holder);
-  if (!proc) return ACTORSPEC_FAULT(*this, dead_pid_registrable);
+  // (name_not_freed: the registry trusts its table, so an entry left behind
+  // by a holder that ended still names it.)
+  if (!proc) return ACTORSPEC_FAULT(*this, dead_pid_registrable) || ACTORSPEC_FAULT(*this, name_not_freed);
   std::lock_guard plock(proc->mu_);
   if (ACTORSPEC_FAULT(*this, registry_decided)) return proc->alive_;
   return proc->live_locked();
