@@ -109,6 +109,9 @@ void ProcessFiber::run_slice() {
       // behind what is waiting, so the others on this worker go first.
       yielding_ = false;
       running_fiber = outer;
+      // Publishes this slice's writes (context_) to the worker that runs the
+      // next one, as a wake's CAS does: run_slice starts with an acquire.
+      state_.fetch_add(0, std::memory_order_release);
       executor_.enqueue(*this);  // from here another worker may run it
       return;
     }
