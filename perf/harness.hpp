@@ -49,22 +49,24 @@ enum class Mode { quick, full };
 // benchmark takes the description with the longest key that prefixes its
 // name (whole path elements).
 struct FamilyDescription {
-  std::string key;
-  std::string operation;  // what one operation is, in words
-  std::string unit;       // what the time is per: "ns per hop"
-  std::string sizes;      // the sizes and what they vary
+  std::string key{};
+  std::string operation{};  // what one operation is, in words
+  std::string unit{};       // what the time is per: "ns per hop"
+  std::string sizes{};      // the sizes and what they vary
   // What the report charts and ranks: "" for the time per operation, else a
   // counter's name (e.g. "bytes_per_process", "lateness_p50_ns"). Always
   // lower is better.
-  std::string quantity;
+  std::string quantity{};
   // When set ("messages", "processes"), the chart shows operations per
   // second (higher is better) instead of the time per operation.
-  std::string per_second;
+  std::string per_second{};
   // Counter prefix of p50_ns/p99_ns/max_ns tails, charted when present;
   // "-" when the family records none.
   std::string tails = "-";
   // "workers" for a scaling family: its cases vary RuntimeOptions::workers.
-  std::string x_axis;
+  std::string x_axis{};
+  // (Every member has an initializer: GCC 12's -Wextra warns about members a
+  // designated initializer leaves out otherwise.)
 };
 
 // Where a family is registered: for every backend, sized for the mode.
