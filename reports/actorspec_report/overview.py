@@ -106,6 +106,8 @@ def family_standings(fam: Family, backends: Sequence[str]) -> Dict[str, Standing
 def _ratio(x: Optional[float]) -> str:
     if x is None:
         return "–"
+    if x != 1.0 and round(x, 2) == 1.0:
+        return f"{x:.3f}×"   # a significant loss must not read as "1.00×"
     return f"{x:.2f}×" if x < 100 else f"{x:.0f}×"
 
 
