@@ -224,6 +224,17 @@ TEST_P(Links, LNK_4_unlink_stops_a_later_exit_signal) {
   });
 }
 
+// Found by the differential fuzzer (conformance/differential, seed 9): the
+// core locked the caller's own mutex twice and unlink(self()) hung forever.
+TEST_P(Links, LNK_4_unlink_of_self_does_nothing) {
+  run_to_end([](Process& self) {
+    self.link(self.self());
+    self.unlink(self.self());
+    EXPECT_TRUE(self.links().empty());
+    EXPECT_EQ(self.mailbox_size(), 0u);
+  });
+}
+
 TEST_P(Links, LNK_4_unlink_keeps_an_exit_already_in_the_mailbox) {
   run_to_end([](Process& self) {
     self.trap_exit(true);
