@@ -20,6 +20,7 @@ namespace {
 using conformance::patience;
 
 struct Stop {};
+struct Tried {};  // a holder tried to take its name
 struct Ping {
   Pid from;
 };
@@ -28,32 +29,43 @@ struct Done {
   long lookups, hits, pongs;
 };
 
-// Holders whose Down some worker has seen.
+// Holders whose Down some worker has seen, each with the time (a counter)
+// it was buried. A lookup compares with the time it started: a holder
+// buried after the lookup began may rightly still have been found.
 class Graveyard {
  public:
   void bury(Pid p) {
     std::lock_guard lock(mu_);
-    dead_.insert(p);
+    dead_.emplace(p, ++now_);
   }
-  bool buried(Pid p) {
+  long now() {
     std::lock_guard lock(mu_);
-    return dead_.count(p) != 0;
+    return now_;
+  }
+  bool buried_by(Pid p, long time) {
+    std::lock_guard lock(mu_);
+    const auto it = dead_.find(p);
+    return it != dead_.end() && it->second <= time;
   }
 
  private:
   std::mutex mu_;
-  std::unordered_set<Pid> dead_;
+  long now_ = 0;
+  std::unordered_map<Pid, long> dead_;
 };
 
 std::string name_of(unsigned i) { return "holder-" + std::to_string(i); }
 
 // Takes the name (or ends if someone holds it), answers Pings, ends on Stop.
-void holder(Process& self, std::string name) {
+void holder(Process& self, Pid worker, std::string name) {
+  bool named = true;
   try {
     self.register_name(name, self.self());
   } catch (const NameTaken&) {
-    return;
+    named = false;
   }
+  self.send(worker, Tried{});
+  if (!named) return;
   for (;;) {
     const bool stop = self.receive(on<Stop>([] { return true; }), on<Ping>([&](Ping p) {
                                      self.send(p.from, Pong{});
@@ -85,15 +97,20 @@ void worker(Process& self, Pid parent, unsigned seed, long ops, unsigned names, 
       case 0:
       case 1:
         {
-        const auto [pid, ref] = self.spawn_monitor([name](Process& h) { holder(h, name); });
+        const Pid me = self.self();
+        const auto [pid, ref] = self.spawn_monitor([me, name](Process& h) { holder(h, me, name); });
         holders.emplace(ref, pid);
+        // Wait for it: with no preemption, a pooled backend might otherwise
+        // run the holders only once the busy workers are done.
+        EXPECT_TRUE(self.receive_for<Tried>(patience()));
       }
         break;
       case 2: {
         ++done.lookups;
+        const long started = graves.now();
         if (const auto p = self.whereis(name)) {
           ++done.hits;
-          EXPECT_FALSE(graves.buried(*p)) << "'" << name << "' resolved to " << *p << ", whose Down was seen";
+          EXPECT_FALSE(graves.buried_by(*p, started)) << "'" << name << "' resolved to " << *p << ", whose Down was seen";
         }
         break;
       }
