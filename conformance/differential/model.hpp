@@ -105,6 +105,8 @@ class Model {
   std::map<int, int> sender_order_;
   std::map<int, ExitReason> ended_;
   std::set<int> touched_;
+  std::set<std::string> limbo_;    // names of processes that ended in this step (REG-6: maybe not freed yet)
+  std::vector<std::string> alt_;   // other allowed replies of this step
 };
 
 }  // namespace actorspec::differential

@@ -88,7 +88,10 @@ std::string to_string(const Step& s) {
     case Op::demonitor: out += " r" + std::to_string(s.ref) + (s.flag ? " flush" : ""); break;
     case Op::trap_exit: out += s.flag ? " true" : " false"; break;
     case Op::exit1: out += " " + to_string(s.reason); break;
-    case Op::exit2: out += " " + proc(s.target) + " " + to_string(s.reason); break;
+    case Op::exit2:
+      out += " " + proc(s.target) + " " + to_string(s.reason);
+      if (s.then) out += std::string(" then ") + op_name(*s.then) + (*s.then == Op::register_name ? " '" + s.name + "'" : "");
+      break;
     case Op::receive:
       out += " " + pattern(s.receive);
       if (s.inner) out += " nested " + pattern(*s.inner);
@@ -188,6 +191,13 @@ Program generate(std::uint64_t seed, const GeneratorOptions& options) {
       else if (w < 81) s.op = Op::whereis;
       else if (w < 83) s.op = Op::mailbox_size;
       else s.op = Op::receive;
+      if (s.op == Op::exit2 && g.chance(40)) {
+        static const Op follow[] = {Op::monitor, Op::link, Op::is_alive, Op::register_name};
+        s.then = follow[g.pick(4)];
+        // Uncaught, NameTaken and NotAlive (both allowed: REG-6) would end
+        // the actor with different reasons.
+        if (s.then == Op::register_name) s.uncaught = false;
+      }
       if (s.op == Op::receive) {
         s.receive = g.receive(n, false);
         if (g.chance(15) && s.receive.timeout_ms != ReceiveSpec::kNegative) s.inner = g.receive(n, true);

@@ -71,6 +71,10 @@ struct Step {
   bool uncaught = false;  // let an actorspec::Error escape and end the actor
   ReceiveSpec receive;
   std::optional<ReceiveSpec> inner;  // nested receive, run in the outer clause's handler
+  // exit2 only: an operation on the same target right after exit returns,
+  // in the same step (monitor, link, is_alive or register_name), so the
+  // target is caught while its end is accepted but not finished (LNK-18).
+  std::optional<Op> then;
 };
 
 using Program = std::vector<Step>;

@@ -58,8 +58,9 @@ class Puppet {
     return "other:" + demangle(m.type());
   }
 
-  std::string step(const Command& c, Pid& spawned) {
-    const Step& s = c.step;
+  std::string step(const Command& c, Pid& spawned) { return guarded(c, c.step, spawned); }
+
+  std::string guarded(const Command& c, const Step& s, Pid& spawned) {
     try {
       return op(c, s, spawned);
     } catch (const Error& e) {
@@ -118,9 +119,14 @@ class Puppet {
       case Op::trap_exit: return self_.trap_exit(s.flag) ? "was:true" : "was:false";
       case Op::exit1: self_.exit(make_reason(s.reason));
       case Op::raise: throw std::runtime_error("boom");
-      case Op::exit2:
+      case Op::exit2: {
         self_.exit(pid(s.target), make_reason(s.reason));
-        return "ok";
+        if (!s.then) return "ok";
+        Step follow = s;
+        follow.op = *s.then;
+        follow.then.reset();
+        return "ok;" + guarded(c, follow, spawned);
+      }
       case Op::is_alive: return self_.is_alive(pid(s.target)) ? "true" : "false";
       case Op::register_name:
         self_.register_name(s.name, pid(s.target));

@@ -190,6 +190,23 @@ TEST_P(Links, LNK_3_uncaught_noproc_ends_the_caller) {
   EXPECT_EQ(r.exception_type(), "actorspec::NoProc") << r;
 }
 
+// Found by the differential fuzzer (seed 4): link to a process whose end
+// was accepted (LNK-18: not alive) but not finished made a link, and the
+// caller then got the process's reason through it instead of noproc.
+TEST_P(Links, LNK_3_link_right_after_an_accepted_exit_signal_is_a_link_to_a_dead_process) {
+  run_to_end([](Process& self) {
+    self.trap_exit(true);
+    for (int i = 0; i < 20; ++i) {
+      const Pid p = self.spawn([](Process& p) { p.receive<Never>(); });
+      self.exit(p, boom());
+      self.link(p);
+      const Exit e = expect_exit_from(self, p);
+      EXPECT_EQ(e.reason, ExitReason::noproc()) << "a link to a process is_alive calls dead";
+      EXPECT_TRUE(self.links().empty());
+    }
+  });
+}
+
 TEST_P(Links, LNK_3_link_to_a_dead_process_when_trapping_queues_exit_noproc) {
   run_to_end([](Process& self) {
     self.trap_exit(true);

@@ -184,7 +184,9 @@ void ProcessState::link(Pid other) {
   bool linked = false;
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
-    if (o->alive_) {
+    // A process whose end was accepted is no longer alive (LNK-18): as on
+    // the BEAM, where the link follows the exit signal, it gets noproc.
+    if (o->alive_ && !o->pending_exit_) {
       links_.insert(other);
       o->links_.insert(pid_);
       linked = true;
@@ -226,7 +228,7 @@ Ref ProcessState::monitor(Pid target) {
   bool added = false;
   if (auto t = node_.lookup(target)) {
     std::lock_guard lock(t->mu_);
-    if (t->alive_) {
+    if (t->alive_ && !t->pending_exit_) {  // ended for LNK-18: noproc, as for link
       t->monitored_by_.emplace(ref, MonitorEntry{pid_, std::nullopt});
       added = true;
     }
@@ -248,7 +250,7 @@ Ref ProcessState::monitor(std::string_view name) {
   if (target) {
     if (auto t = node_.lookup(*target)) {
       std::lock_guard lock(t->mu_);
-      if (t->alive_) {
+      if (t->alive_ && !t->pending_exit_) {
         t->monitored_by_.emplace(ref, MonitorEntry{pid_, std::string(name)});
         added = true;
       }
