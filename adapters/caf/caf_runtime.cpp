@@ -18,6 +18,7 @@
 
 #include <caf/all.hpp>
 #include <caf/logger.hpp>
+#include <caf/thread_hook.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -101,9 +102,21 @@ void anon_exit(const caf::actor& a, caf::error reason) {
 
 enum class SpawnMode { plain, link, monitor };
 
+// The runtime whose process runs on this thread, for ProcessThreadHook.
+thread_local CafRuntime* process_thread_of = nullptr;
+
+// CAF calls thread hooks on each of its threads; a process's thread tells
+// its runtime when it is done, after CAF's cleanup of the actor.
+struct ProcessThreadHook final : caf::thread_hook {
+  void init(caf::actor_system&) override {}
+  void thread_started() override {}
+  void thread_terminates() override;
+};
+
 class CafRuntime final : public Runtime {
  public:
   explicit CafRuntime(const RuntimeOptions& options) {
+    config_.add_thread_hook<ProcessThreadHook>();
     // Blocking actors run on their own threads; the scheduler's workers
     // only serve CAF's internal actors.
     config_.set("scheduler.max-threads", size_t{options.workers ? options.workers : 1});
@@ -180,6 +193,13 @@ class CafRuntime final : public Runtime {
       all_ended_.wait(lock, [&] { return alive_.empty(); });
     }
     system_->await_all_actors_done();
+    {
+      // Every process thread, to the end of CAF's cleanup: an actor still in
+      // it posts to the actor clock, which ~actor_system stops before it
+      // waits for those threads; with more than a few, it waits forever.
+      std::unique_lock lock(mu_);
+      all_ended_.wait(lock, [&] { return process_threads_ == 0; });
+    }
     std::unique_ptr<caf::actor_system> system;
     std::unordered_map<std::uint64_t, caf::actor> actors;
     {
@@ -219,6 +239,12 @@ class CafRuntime final : public Runtime {
   caf::actor_system& system() { return *system_; }
 
   Ref next_ref() { return Ref(++last_ref_); }
+
+  void process_thread_done() {
+    std::lock_guard lock(mu_);
+    --process_threads_;
+    all_ended_.notify_all();
+  }
 
   // links() is bookkeeping: CAF keeps links but cannot list them.
   void note_link(Pid a, Pid b) {
@@ -264,6 +290,7 @@ class CafRuntime final : public Runtime {
   // actor through its handle, so the handle outlives the actor.
   std::unordered_map<std::uint64_t, caf::actor> actors_;        // mu_
   std::unordered_set<std::uint64_t> alive_;                      // mu_
+  std::size_t process_threads_ = 0;                              // mu_
   std::unordered_map<std::uint64_t, std::unordered_set<std::uint64_t>> links_;  // mu_
 };
 
@@ -467,11 +494,16 @@ class CafProcess final : public Process {
   std::unordered_map<std::uint64_t, std::deque<Monitor>> dropped_;
 };
 
+void ProcessThreadHook::thread_terminates() {
+  if (CafRuntime* rt = std::exchange(process_thread_of, nullptr)) rt->process_thread_done();
+}
+
 Pid CafRuntime::spawn_from(CafProcess* parent, Body body, SpawnMode mode,
                            std::function<void(const caf::error&)> on_end) {
   // The contract's check (CAF would run the empty function and fail in it).
   if (!body) throw BadArg("spawn needs a callable body; this one is empty");
   auto fun = [this, body = std::move(body)](caf::blocking_actor* self) mutable {
+    process_thread_of = this;
     CafProcess process(*this, self);
     process.main(body);
     // Its captures may hold what a watcher waits for: gone before the
@@ -496,11 +528,15 @@ Pid CafRuntime::spawn_from(CafProcess* parent, Body body, SpawnMode mode,
     }
     actors_.emplace(a.id(), a);
     alive_.insert(a.id());
+    ++process_threads_;
     if (mode == SpawnMode::link) {
       links_[a.id()].insert(parent->self().id());
       links_[parent->self().id()].insert(a.id());
     }
   }
+  // Spawning, too, leaves the logger in the caller's thread locals (see the
+  // constructor); a process's thread ends, an outside thread may not.
+  if (!parent) caf::logger::set_current_actor_system(nullptr);
   // Outside the lock: on an actor that already ended, CAF runs it at once.
   const auto id = a.id();
   a->attach_functor([this, id, on_end = std::move(on_end)](const caf::error& reason) {

@@ -81,6 +81,8 @@ def main():
     ap.add_argument("--source", required=True, help="actorspec's source tree")
     ap.add_argument("--work", required=True, help="scratch directory (emptied first)")
     ap.add_argument("--build-type", default="Debug")
+    ap.add_argument("--cxx-flags", default="", help="the actorspec build's CMAKE_CXX_FLAGS (sanitizers)")
+    ap.add_argument("--linker-flags", default="", help="the actorspec build's CMAKE_EXE_LINKER_FLAGS")
     args = ap.parse_args()
 
     src = os.path.join(args.source, "adapters", "caf")
@@ -99,7 +101,8 @@ def main():
                SRC=src, BUILD=build,
                # What the README leaves to the user's defaults, pinned here.
                CMAKE_GENERATOR="Ninja", CMAKE_BUILD_TYPE=args.build_type,
-               CMAKE_BUILD_PARALLEL_LEVEL="2")
+               CMAKE_BUILD_PARALLEL_LEVEL="2",
+               CXXFLAGS=args.cxx_flags, LDFLAGS=args.linker_flags)
 
     run(["bash", "-euo", "pipefail", "-c", readme_block(readme, "build")], env, "README: install, configure, build")
 
