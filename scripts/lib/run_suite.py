@@ -15,6 +15,9 @@ import time
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape, quoteattr
 
+import outside_backends
+from outside_backends import OutsideError
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VERSIONED_PACKAGES = {
     "oneTBB": "libtbb-dev",
@@ -35,6 +38,12 @@ def parse_args(argv):
     p.add_argument("--fail-on-regression", action="store_true",
                    help="with --baseline: exit non-zero on a significant regression")
     p.add_argument("--repetitions", type=int, help="perf repetitions (default: 9, quick: 3)")
+    p.add_argument("--conformance-bin", action="append", default=[], metavar="PATH",
+                   help="an outside backend's conformance binary (actorspec_add_conformance); repeatable")
+    p.add_argument("--perf-bin", action="append", default=[], metavar="PATH",
+                   help="an outside backend's perf binary (actorspec_add_perf); repeatable")
+    p.add_argument("--no-caf", action="store_true",
+                   help="scripts/run: do not build and include the CAF adapter (adapters/caf)")
     return p.parse_args(argv)
 
 
@@ -201,17 +210,42 @@ def main(argv):
     os.makedirs(args.out, exist_ok=True)
 
     known = registered_backends(conformance_bin)
-    backends = args.backends.split(",") if args.backends else known
-    unknown = [b for b in backends if b not in known]
+    try:
+        outside_conformance, outside_perf = outside_backends.discover(args.conformance_bin, args.perf_bin, set(known))
+    except OutsideError as e:
+        print(f"scripts/run: {e}", file=sys.stderr)
+        return 2
+    outside = sorted(set(outside_conformance) | set(outside_perf))
+    backends = args.backends.split(",") if args.backends else known + outside
+    unknown = [b for b in backends if b not in known and b not in outside]
     if unknown:
-        print(f"scripts/run: unknown backend(s) {', '.join(unknown)}; registered: {', '.join(known)}", file=sys.stderr)
+        print(f"scripts/run: unknown backend(s) {', '.join(unknown)}; built in: {', '.join(known)}; "
+              f"outside: {', '.join(outside) or 'none (see --conformance-bin, --perf-bin)'}", file=sys.stderr)
         return 2
 
     steps = Steps(len(backends) + 2)
-    json_paths, conformance_failed = [], False
+    json_paths, conformance_failed, outside_errors = [], False, []
     for b in backends:
-        steps.next(f"conformance: {b}")
         path = os.path.join(args.out, f"conformance-{b}.json")
+        if b in outside_conformance:
+            # An outside runtime failing a rule is a result; its suite not
+            # running is an error.
+            steps.next(f"conformance: {b} (outside: {outside_conformance[b]}, one process per test)")
+            try:
+                s = outside_backends.run_conformance(outside_conformance[b], b, path)
+            except OutsideError as e:
+                print(f"  {e}", flush=True)
+                outside_errors.append(str(e))
+                continue
+            print(f"  {s['tests'] - s['failures']}/{s['tests']} passed"
+                  + (f"; hung: {len(s['hung'])}, crashed: {len(s['crashed'])}" if s["hung"] or s["crashed"] else "")
+                  + " (an outside backend's failures are results: they do not fail the run)", flush=True)
+            json_paths.append(path)
+            continue
+        if b not in known:
+            steps.next(f"conformance: {b} (no conformance binary given: perf only)")
+            continue
+        steps.next(f"conformance: {b}")
         rc, failures = run_conformance(conformance_bin, b, path)
         if not os.path.exists(path):
             print(f"  the conformance binary crashed (exit {rc}) before writing results", flush=True)
@@ -228,9 +262,26 @@ def main(argv):
 
     steps.next("perf" + (" (quick)" if args.quick else ""))
     perf_json = os.path.join(args.out, "perf.json")
-    perf_rc = run_perf(perf_bin, args, backends, perf_json)
-    if perf_rc != 0:
-        print(f"  the perf suite exited with {perf_rc}; its results are reported as they are", flush=True)
+    # One run per binary: the built-in one, then each outside one for its backends.
+    runs = [(perf_bin, [b for b in backends if b in known])]
+    for binary in sorted(set(outside_perf.values())):
+        runs.append((binary, [b for b in backends if outside_perf.get(b) == binary]))
+    perf_parts = []
+    for i, (binary, bs) in enumerate(r for r in runs if r[1]):
+        part = os.path.join(args.out, f"perf-part{i}.json")
+        if binary != perf_bin:
+            print(f"  outside: {binary} ({', '.join(bs)})", flush=True)
+        perf_rc = run_perf(binary, args, bs, part)
+        if perf_rc != 0:
+            print(f"  the perf suite exited with {perf_rc}; its results are reported as they are", flush=True)
+        if os.path.exists(part):
+            perf_parts.append(part)
+        elif binary != perf_bin:
+            outside_errors.append(f"--perf-bin {binary} wrote no results (exit {perf_rc})")
+    if not outside_backends.merge_perf(perf_parts, perf_json) and os.path.exists(perf_json):
+        os.remove(perf_json)  # a stale file from an earlier run would pass for this one's
+    for part in perf_parts:
+        os.remove(part)
 
     steps.next("report")
     meta = {
@@ -260,6 +311,9 @@ def main(argv):
     report_rc = subprocess.run(report).returncode
 
     print(f"wall time: {time.monotonic() - started:.0f} s")
+    if outside_errors:
+        print("FAILED: an outside backend's suite did not run:\n  " + "\n  ".join(outside_errors))
+        return 2
     if conformance_failed:
         print("FAILED: conformance tests failed (see above and the report)")
         return 1
