@@ -131,8 +131,12 @@ def main(argv):
     ap.add_argument("--jobs", type=int, help="tests run at once (default: the number of CPUs)")
     ap.add_argument("--timeout", type=float, help="seconds before a test counts as hung")
     args = ap.parse_args(argv)
+    def progress(i, n, name, result):
+        verdict = result.get("actorspec_outcome") or ("failed" if result.get("failures") else "passed")
+        print(f"[{i}/{n}] {name}: {verdict}", flush=True)
+
     try:
-        s = run_isolated(args.binary, args.out, args.filter, args.jobs, args.timeout)
+        s = run_isolated(args.binary, args.out, args.filter, args.jobs, args.timeout, progress=progress)
     except RunnerError as e:
         print(f"gtest_isolated: {e}", file=sys.stderr)
         return 2

@@ -2,6 +2,8 @@
 tests pass, fail, hang and crash."""
 import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -79,3 +81,51 @@ class OutsideBackends(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RunSuiteWithAnOutsideBackend(unittest.TestCase):
+    """scripts/run's driver with the fake built-in binaries of test_run_suite
+    and fake_gtest.py as an outside backend's --conformance-bin."""
+
+    def run_suite(self, *args):
+        tmp = tempfile.mkdtemp(prefix="run-suite-outside-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        out = os.path.join(tmp, "out")
+        fakes = os.path.join(HERE, "fakes")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FAKE_")}
+        # Hung tests are killed after 20 s times the scale: 2 s here.
+        env.update(PYTHONDONTWRITEBYTECODE="1", ACTORSPEC_TIMEOUT_SCALE="0.1")
+        cmd = [sys.executable, os.path.join(os.path.dirname(HERE), "run_suite.py"),
+               "--builtin-conformance-bin", os.path.join(fakes, "fake_conformance"),
+               "--builtin-perf-bin", os.path.join(fakes, "fake_perf"),
+               "--build-dir", tmp, "--out", out, "--repetitions", "3"] + list(args)
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+        return p, out
+
+    def test_outside_verdicts_join_the_report_and_do_not_fail_the_run(self):
+        p, out = self.run_suite("--conformance-bin", FAKE)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("conformance: mine (outside:", p.stdout)
+        self.assertIn("3 of 4 tests failed (an outside backend: its failures are results", p.stdout)
+        with open(os.path.join(out, "conformance-mine.json")) as f:
+            cases = {t["name"]: t for s in json.load(f)["testsuites"] for t in s["testsuite"]}
+        self.assertEqual(cases["hangs/mine"]["actorspec_outcome"], "hung")
+        self.assertEqual(cases["crashes/mine"]["actorspec_outcome"], "crashed")
+        with open(os.path.join(out, "conformance.xml")) as f:
+            xml = f.read()
+        self.assertIn("hangs/mine", xml)
+        with open(os.path.join(out, "meta.json")) as f:
+            self.assertIn("mine", json.load(f)["backends"])
+
+    def test_unknown_backend_and_unusable_binaries_are_usage_errors(self):
+        p, _ = self.run_suite("--backends", "nope")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("unknown backend(s) nope", p.stderr)
+        p, _ = self.run_suite("--conformance-bin", "/nonexistent/caf_conformance")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--conformance-bin /nonexistent/caf_conformance", p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
+        p, _ = self.run_suite("--conformance-bin", "/bin/false")
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("--conformance-bin /bin/false", p.stderr)
+        self.assertNotIn("Traceback", p.stderr)
