@@ -20,6 +20,7 @@
 #include <caf/logger.hpp>
 #include <caf/thread_hook.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
