@@ -135,7 +135,7 @@ class CafRuntime final : public Runtime {
   Pid spawn(Body body) override { return spawn_from(nullptr, std::move(body), SpawnMode::plain); }
 
   ExitReason run(Body body) override {
-    if (current_process) throw BadArg("Runtime::run must be called from outside the runtime's processes");
+    if (process_thread_of == this) throw BadArg("Runtime::run must be called from outside the runtime's processes");
     auto done = std::make_shared<std::promise<ExitReason>>();
     auto result = done->get_future();
     spawn_from(nullptr, std::move(body), SpawnMode::plain,
@@ -176,7 +176,7 @@ class CafRuntime final : public Runtime {
 
   void shutdown() override {
     // From a process it would wait for itself (the contract says BadArg).
-    if (current_process) throw BadArg("Runtime::shutdown must be called from outside the runtime's processes");
+    if (process_thread_of == this) throw BadArg("Runtime::shutdown must be called from outside the runtime's processes");
     // Concurrent callers all return once the first one has finished.
     std::lock_guard one_at_a_time(shutdown_mu_);
     std::vector<caf::actor> live;
