@@ -18,10 +18,13 @@ sys.path.insert(0, os.path.join(ROOT, "reports"))
 from actorspec_run import args as run_args  # noqa: E402
 from actorspec_run import conformance, exitcodes, facts, junit, outputs, perf, proc, suites  # noqa: E402
 from actorspec_report import browser, comparable, gbench  # noqa: E402
+import outside_backends  # noqa: E402
 
 # Backends that, when they ran, are the reference the others are measured
 # against ("vs BEAM"); flagged in meta.json as reference_backend.
 REFERENCE_BACKENDS = ("beam",)
+
+GTEST_ISOLATED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gtest_isolated.py")
 
 # make_report.py's exit statuses (reports/actorspec_report/cli.py).
 REPORT_REGRESSION = 3
@@ -64,21 +67,35 @@ def check_baseline(path: str, quick: bool, backends, build_type: str) -> list:
     return problems
 
 
-def conformance_sources(args, backends, scale):
+def conformance_sources(args, backends, scale, outside=None):
     """Where each backend's conformance results come from: one source per
     backend. Another kind of backend (an external binary, an Erlang node)
     adds its own ConformanceSource here: any command that writes GoogleTest
     JSON to its `results` path gets the same timeout, crash detection,
-    JUnit and report treatment."""
+    JUnit and report treatment.
+
+    An outside backend (`outside`: backend -> its --conformance-bin) runs
+    through gtest_isolated.py, one process per test: a test that hangs or
+    crashes the runtime under test is that test's failed verdict."""
     timeout = (args.conformance_timeout or conformance.DEFAULT_TIMEOUT_S) * scale
-    return [conformance.gtest_source(args.conformance_bin, b, args.out, timeout) for b in backends]
+    sources = []
+    for b in backends:
+        if outside and b in outside:
+            results = os.path.join(args.out, f"conformance-{b}.json")
+            sources.append(conformance.ConformanceSource(
+                b, [sys.executable, GTEST_ISOLATED, outside[b], "--out", results, "--filter", f"*/{b}"],
+                results, timeout))
+        else:
+            sources.append(conformance.gtest_source(args.conformance_bin, b, args.out, timeout))
+    return sources
 
 
-def perf_sources(args, names, repetitions, scale):
+def perf_sources(args, names, repetitions, scale, binary=None):
     """Where the perf results come from: one source per (family, backend)
-    of the perf binary; an extra backend adds PerfSources writing Google
-    Benchmark JSON (see conformance_sources)."""
-    return perf.plan(args.perf_bin, names, args.quick, repetitions, args.out,
+    of the perf binary (`binary`: an outside one; default the built-in
+    one); an extra backend adds PerfSources writing Google Benchmark JSON
+    (see conformance_sources)."""
+    return perf.plan(binary or args.perf_bin, names, args.quick, repetitions, args.out,
                      (args.perf_timeout or perf.DEFAULT_TIMEOUT_S) * scale)
 
 
@@ -96,10 +113,18 @@ def main(argv) -> int:
     except Exception as e:  # noqa: BLE001 - any failure to list is a broken binary
         print(f"scripts/run: the conformance binary cannot list its tests: {e}", file=sys.stderr)
         return exitcodes.SUITE_BROKEN
-    backends = args.backends or known
-    unknown = [b for b in backends if b not in known]
+    try:
+        outside_conf, outside_perf = outside_backends.discover(args.outside_conformance_bins,
+                                                               args.outside_perf_bins, set(known))
+    except outside_backends.OutsideError as e:
+        return usage_error(str(e))
+    outside = sorted(set(outside_conf) | set(outside_perf))
+    backends = args.backends or known + outside
+    unknown = [b for b in backends if b not in known and b not in outside]
     if unknown:
-        return usage_error(f"unknown backend(s) {', '.join(unknown)}; registered: {', '.join(known)}")
+        return usage_error(f"unknown backend(s) {', '.join(unknown)}; built in: {', '.join(known)}; outside: "
+                           f"{', '.join(outside) or 'none (see --conformance-bin and --perf-bin)'}")
+    builtin = [b for b in backends if b in known]
 
     build_type = facts.build_type(args.build_dir)
     if args.baseline:
@@ -114,22 +139,34 @@ def main(argv) -> int:
             print(f"WARNING: --force-compare: {m}", flush=True)
 
     repetitions = args.repetitions or (3 if args.quick else 9)
-    try:
-        names = perf.list_benchmarks(args.perf_bin, backends, args.quick, args.filter)
-    except perf.FilterError as e:
-        return usage_error(str(e))
-    planned_perf = perf_sources(args, names, repetitions, scale)
+    names, planned_perf = [], []
+    perf_binaries = [(args.perf_bin, builtin)]
+    for binary in sorted(set(outside_perf.values())):
+        perf_binaries.append((binary, [b for b in backends if outside_perf.get(b) == binary]))
+    for binary, bs in perf_binaries:
+        if not bs:
+            continue
+        try:
+            listed = perf.list_benchmarks(binary, bs, args.quick, args.filter)
+        except perf.FilterError as e:
+            return usage_error(str(e) if binary == args.perf_bin else f"--perf-bin {binary}: {e}")
+        names += listed
+        planned_perf += perf_sources(args, listed, repetitions, scale, binary)
 
-    steps = Steps(len(backends) + 2)
+    planned_conformance = conformance_sources(args, [b for b in backends if b in known or b in outside_conf],
+                                              scale, outside_conf)
+    steps = Steps(len(planned_conformance) + 2)
     outcomes = []
-    for source in conformance_sources(args, backends, scale):
+    for source in planned_conformance:
         b = source.backend
-        steps.next(f"conformance: {b}")
+        steps.next(f"conformance: {b}" + (f" (outside: {outside_conf[b]}, one process per test)"
+                                          if b in outside_conf else ""))
         o = conformance.run(source)
         if o.broken:
             print(f"  FAILED: the {b} conformance suite {o.status}: {o.detail}", flush=True)
         else:
-            print(f"  {o.detail}", flush=True)
+            print(f"  {o.detail}" + (" (an outside backend: its failures are results, not a failed run)"
+                                     if b in outside_conf and o.status == suites.FAILED else ""), flush=True)
         outcomes.append(o)
     conf = [o for o in outcomes if o.kind == "conformance"]
     junit.merge_gtest_json(conf, os.path.join(args.out, "conformance.json"))
@@ -209,7 +246,7 @@ def main(argv) -> int:
         for o in broken:
             print(f"  {o.name}: {o.status}: {o.detail}")
         codes.append(exitcodes.SUITE_BROKEN)
-    if any(o.status == suites.FAILED for o in conf):
+    if any(o.status == suites.FAILED and o.backend not in outside_conf for o in conf):
         print("FAILED: conformance tests failed (see above and the report)")
         codes.append(exitcodes.CONFORMANCE_FAILED)
     if report_rc == REPORT_REGRESSION:

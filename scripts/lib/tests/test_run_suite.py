@@ -47,7 +47,8 @@ class RunSuiteCase(unittest.TestCase):
         full_env = {k: v for k, v in os.environ.items() if k not in FAKE_ENV}
         full_env.update(env)
         full_env["PYTHONDONTWRITEBYTECODE"] = "1"
-        cmd = [sys.executable, RUN_SUITE, "--conformance-bin", FAKE_CONFORMANCE, "--perf-bin", FAKE_PERF,
+        cmd = [sys.executable, RUN_SUITE,
+               "--builtin-conformance-bin", FAKE_CONFORMANCE, "--builtin-perf-bin", FAKE_PERF,
                "--build-dir", self.tmp, "--out", out or self.out, "--repetitions", "3"] + list(args)
         if not screenshot:
             cmd.append("--no-screenshot")   # one Chromium per test would make this suite slow
