@@ -1,9 +1,17 @@
 #include "thread_executor.hpp"
 
-#include <system_error>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <string>
+
+#include "actorspec/errors.hpp"
 
 #include "actorspec/backends.hpp"
 #include "actorspec/core/core_runtime.hpp"
+#include "actorspec/core/overflow_report.hpp"
 #include "futex_permit.hpp"
 
 namespace actorspec::thread_backend {
@@ -19,6 +27,32 @@ ThreadSlot& slot_of(core::Schedulable& p) { return static_cast<ThreadSlot&>(*p.s
 // The backend may use thread identity: here a process *is* its thread.
 thread_local core::Schedulable* running_process = nullptr;
 
+std::string read_first_line(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line.empty() ? "?" : line;
+}
+
+// pthread_create's EAGAIN has several causes; name every limit that may
+// be the one hit, with its value, so the user knows what to raise.
+std::string thread_limit_report(int rc, std::size_t running, std::size_t stack_size) {
+  std::string msg = "pthread_create failed (" + std::string(rc == EAGAIN ? "EAGAIN" : std::to_string(rc)) +
+                    ") with " + std::to_string(running) + " process threads running, " +
+                    std::to_string(stack_size / 1024) + " KiB stack each; limits: vm.max_map_count=" +
+                    read_first_line("/proc/sys/vm/max_map_count") +
+                    " (each thread uses 2 maps), kernel.threads-max=" + read_first_line("/proc/sys/kernel/threads-max");
+  rlimit nproc{};
+  if (getrlimit(RLIMIT_NPROC, &nproc) == 0)
+    msg += ", RLIMIT_NPROC=" + (nproc.rlim_cur == RLIM_INFINITY ? std::string("unlimited") : std::to_string(nproc.rlim_cur));
+  return msg;
+}
+
+std::size_t round_to_pages(std::size_t n) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return (n + page - 1) / page * page;
+}
+
 }  // namespace
 
 struct ThreadExecutor::Start {
@@ -28,7 +62,7 @@ struct ThreadExecutor::Start {
 };
 
 ThreadExecutor::ThreadExecutor(std::size_t stack_size)
-    : stack_size_(stack_size ? stack_size : kDefaultStackSize) {}
+    : stack_size_(round_to_pages(stack_size ? stack_size : kDefaultStackSize)) {}
 
 ThreadExecutor::~ThreadExecutor() { join(); }
 
@@ -38,19 +72,26 @@ void ThreadExecutor::launch(core::Schedulable& process, std::function<void()> en
   auto* start = new Start{this, &process, std::move(entry)};
   pthread_attr_t attr;
   pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, stack_size_);
+  // glibc puts a guard page below the stack (pthread_attr_setguardsize's
+  // default): an overflow faults there (SPEC RT-15).
+  int rc = pthread_attr_setstacksize(&attr, stack_size_);
+  std::size_t running = 0;
   {
     std::lock_guard lock(mu_);
-    ++running_;
+    running = running_++;
   }
   pthread_t thread;
-  const int rc = pthread_create(&thread, &attr, &ThreadExecutor::thread_main, start);
+  if (rc == 0) rc = pthread_create(&thread, &attr, &ThreadExecutor::thread_main, start);
   pthread_attr_destroy(&attr);
   if (rc != 0) {
-    delete start;
-    std::lock_guard lock(mu_);
-    --running_;
-    throw std::system_error(rc, std::generic_category(), "thread backend: pthread_create");
+    delete start;  // the core undoes the rest (all or nothing)
+    {
+      std::lock_guard lock(mu_);
+      --running_;
+      all_done_.notify_all();
+    }
+    process.slot.reset();
+    throw SystemLimit("thread backend: " + thread_limit_report(rc, running, stack_size_));
   }
 }
 
@@ -58,7 +99,21 @@ void* ThreadExecutor::thread_main(void* arg) {
   auto* start = static_cast<Start*>(arg);
   ThreadExecutor* self = start->executor;
   running_process = start->process;
+  core::prepare_overflow_reports();
+  {
+    // glibc's guard page lies below the usable stack pthread reports.
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      void* bottom = nullptr;
+      std::size_t size = 0, guard = 0;
+      pthread_attr_getstack(&attr, &bottom, &size);
+      pthread_attr_getguardsize(&attr, &guard);
+      pthread_attr_destroy(&attr);
+      core::running_on_stack(start->process, "thread", bottom, size, guard);
+    }
+  }
   start->entry();
+  core::running_on_stack(nullptr, "thread", nullptr, 0, 0);
   running_process = nullptr;
   delete start;  // may free the process, and its slot, now that it has ended
   self->finished(pthread_self());

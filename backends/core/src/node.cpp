@@ -84,7 +84,13 @@ ProcessPtr Node::lookup(Pid p) const {
 Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
   if (!body) throw BadArg("spawn needs a callable body; this one is empty");
   const Pid pid(next_pid.fetch_add(1, std::memory_order_relaxed));
-  auto p = make_process(pid, std::move(body));
+  ProcessPtr p;
+  try {
+    p = make_process(pid, std::move(body));
+  } catch (const std::bad_alloc&) {
+    throw SystemLimit("out of memory starting a process on the " + backend_ + " backend (" +
+                      std::to_string(process_count()) + " processes live)");
+  }
   {
     std::lock_guard lock(lifecycle_mu_);
     if (stopping_) throw RuntimeStopped();
