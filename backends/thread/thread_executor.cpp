@@ -25,7 +25,13 @@ struct ThreadSlot final : core::ExecutionSlot {
 ThreadSlot& slot_of(core::Schedulable& p) { return static_cast<ThreadSlot&>(*p.slot); }
 
 // The backend may use thread identity: here a process *is* its thread.
-thread_local core::Schedulable* running_process = nullptr;
+// Which executor it belongs to too: a process of another runtime is not
+// "inside" this one.
+struct Running {
+  const ThreadExecutor* executor = nullptr;
+  core::Schedulable* process = nullptr;
+};
+thread_local Running running_process;
 
 std::string read_first_line(const char* path) {
   std::ifstream in(path);
@@ -98,7 +104,7 @@ void ThreadExecutor::launch(core::Schedulable& process, std::function<void()> en
 void* ThreadExecutor::thread_main(void* arg) {
   auto* start = static_cast<Start*>(arg);
   ThreadExecutor* self = start->executor;
-  running_process = start->process;
+  running_process = Running{self, start->process};
   core::prepare_overflow_reports();
   {
     // glibc's guard page lies below the usable stack pthread reports.
@@ -114,7 +120,7 @@ void* ThreadExecutor::thread_main(void* arg) {
   }
   start->entry();
   core::running_on_stack(nullptr, "thread", nullptr, 0, 0);
-  running_process = nullptr;
+  running_process = Running{};
   delete start;  // may free the process, and its slot, now that it has ended
   self->finished(pthread_self());
   return nullptr;
@@ -144,7 +150,9 @@ bool ThreadExecutor::park(core::Schedulable& process, std::optional<core::Clock:
 
 void ThreadExecutor::wake(core::Schedulable& process) { slot_of(process).permit.release(); }
 
-core::Schedulable* ThreadExecutor::current() { return running_process; }
+core::Schedulable* ThreadExecutor::current() {
+  return running_process.executor == this ? running_process.process : nullptr;
+}
 
 void ThreadExecutor::join() {
   {
