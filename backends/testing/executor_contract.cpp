@@ -235,6 +235,7 @@ TEST_P(ExecutorContract, current_names_the_process_wherever_it_resumes) {
   std::vector<TestProcess> ps(kProcs);
   std::atomic<int> wrong{0};
   std::atomic<bool> all_launched{false};  // a process can be woken once launched
+  std::atomic<int> looping{kProcs};
   std::latch done(kProcs);
   for (int i = 0; i < kProcs; ++i) {
     ex->launch(ps[i], [&, i] {
@@ -244,6 +245,10 @@ TEST_P(ExecutorContract, current_names_the_process_wherever_it_resumes) {
         ex->park(ps[i], Clock::now() + 20us);
         if (ex->current() != &ps[i]) ++wrong;
       }
+      // A wake is only for a process that has not ended (the core's
+      // rule): stay until no one will wake us.
+      looping.fetch_sub(1);
+      while (looping.load() > 0) ex->park(ps[i], Clock::now() + 50us);
       done.count_down();
     });
   }

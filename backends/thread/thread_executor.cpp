@@ -48,9 +48,11 @@ std::string thread_limit_report(int rc, std::size_t running, std::size_t stack_s
                     std::to_string(stack_size / 1024) + " KiB stack each; limits: vm.max_map_count=" +
                     read_first_line("/proc/sys/vm/max_map_count") +
                     " (each thread uses 2 maps), kernel.threads-max=" + read_first_line("/proc/sys/kernel/threads-max");
-  rlimit nproc{};
+  rlimit nproc{}, as{};
   if (getrlimit(RLIMIT_NPROC, &nproc) == 0)
     msg += ", RLIMIT_NPROC=" + (nproc.rlim_cur == RLIM_INFINITY ? std::string("unlimited") : std::to_string(nproc.rlim_cur));
+  if (getrlimit(RLIMIT_AS, &as) == 0)
+    msg += ", RLIMIT_AS=" + (as.rlim_cur == RLIM_INFINITY ? std::string("unlimited") : std::to_string(as.rlim_cur >> 20) + " MiB");
   return msg;
 }
 

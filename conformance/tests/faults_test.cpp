@@ -124,7 +124,7 @@ void spawn_until_refused(const std::string& backend) {
 
 TEST_P(FaultsDeathTest, RT_12_refused_spawn_throws_system_limit_and_leaves_no_ghost) {
   if (kSanitized) GTEST_SKIP() << "RLIMIT_AS does not work under sanitizers";
-  EXPECT_EXIT(spawn_until_refused(GetParam()), ::testing::ExitedWithCode(0), "refused after [0-9]+: system limit: ");
+  EXPECT_EXIT(spawn_until_refused(GetParam()), ::testing::ExitedWithCode(0), "refused after [0-9]+: system limit: .*RLIMIT_AS=1024 MiB");
 }
 
 // ---- RT-13: a pid belongs to its runtime -------------------------------------

@@ -1,5 +1,7 @@
 #include "node.hpp"
 
+#include <sys/resource.h>
+
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +19,30 @@ namespace {
 // a dead pid (SPEC RT-13).
 std::atomic<std::uint64_t> next_pid{1};
 std::atomic<std::uint64_t> next_ref{1};
+
+std::string first_line(const char* path) {
+  std::FILE* f = std::fopen(path, "r");
+  if (!f) return "?";
+  char buf[64] = {};
+  const bool ok = std::fgets(buf, sizeof buf, f) != nullptr;
+  std::fclose(f);
+  std::string s = ok ? buf : "?";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// The memory limits a refused stack or process allocation may have hit.
+std::string memory_limits() {
+  rlimit as{};
+  std::string out = "limits: RLIMIT_AS=";
+  if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+    out += std::to_string(as.rlim_cur >> 20) + " MiB";
+  else
+    out += "unlimited";
+  out += ", vm.max_map_count=" + first_line("/proc/sys/vm/max_map_count") +
+         ", vm.overcommit_memory=" + first_line("/proc/sys/vm/overcommit_memory");
+  return out;
+}
 
 }  // namespace
 
@@ -89,7 +115,7 @@ Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
     p = make_process(pid, std::move(body));
   } catch (const std::bad_alloc&) {
     throw SystemLimit("out of memory starting a process on the " + backend_ + " backend (" +
-                      std::to_string(process_count()) + " processes live)");
+                      std::to_string(process_count()) + " processes live; " + memory_limits() + ")");
   }
   {
     std::lock_guard lock(lifecycle_mu_);
@@ -111,7 +137,7 @@ Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
   } catch (const std::bad_alloc&) {
     abandon(*p);
     throw SystemLimit("out of memory starting a process on the " + backend_ + " backend (" +
-                      std::to_string(process_count()) + " processes live)");
+                      std::to_string(process_count()) + " processes live; " + memory_limits() + ")");
   } catch (const std::system_error& e) {
     abandon(*p);
     throw SystemLimit(std::string("the ") + backend_ + " backend could not start a process (" +
