@@ -81,7 +81,7 @@ void ThreadExecutor::launch(core::Schedulable& process, std::function<void()> en
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   // glibc puts a guard page below the stack (pthread_attr_setguardsize's
-  // default): an overflow faults there (SPEC RT-15).
+  // default): an overflow faults there (SPEC RT-17).
   int rc = pthread_attr_setstacksize(&attr, stack_size_);
   std::size_t running = 0;
   {

@@ -1,7 +1,7 @@
 // Conformance tests for the faults a user hits (issue 11, section 4): bad
-// RuntimeOptions (RT-11), a spawn the system cannot satisfy (RT-12), pids
-// used with the wrong runtime (RT-13), a runtime destroyed by its own
-// process (RT-14), stack overflow (RT-15), a Process& kept after its
+// RuntimeOptions (RT-13), a spawn the system cannot satisfy (RT-14), pids
+// used with the wrong runtime (RT-15), a runtime destroyed by its own
+// process (RT-16), stack overflow (RT-17), a Process& kept after its
 // process ended (ERR-12) and receive or flush inside a guard (ERR-13).
 #include <sys/resource.h>
 
@@ -40,9 +40,9 @@ class FaultsDeathTest : public RuntimeTest {
   }
 };
 
-// ---- RT-11: RuntimeOptions are validated alike on every backend ------------
+// ---- RT-13: RuntimeOptions are validated alike on every backend ------------
 
-TEST_P(Faults, RT_11_out_of_range_options_throw_badarg_naming_the_option) {
+TEST_P(Faults, RT_13_out_of_range_options_throw_badarg_naming_the_option) {
   const auto refused = [&](RuntimeOptions o, const std::string& field) {
     try {
       make_runtime(GetParam(), o);
@@ -60,7 +60,7 @@ TEST_P(Faults, RT_11_out_of_range_options_throw_badarg_naming_the_option) {
   refused({.stack_size = RuntimeOptions::kMaxStackSize + 1}, "stack_size");
 }
 
-TEST_P(Faults, RT_11_boundary_options_run_processes) {
+TEST_P(Faults, RT_13_boundary_options_run_processes) {
   for (RuntimeOptions o : {RuntimeOptions{.workers = 1, .stack_size = kSanitized ? 256 * 1024 : RuntimeOptions::kMinStackSize},
                            RuntimeOptions{.workers = 3, .stack_size = RuntimeOptions::kMinStackSize + 1}}) {
     if (kSanitized && o.stack_size < 256 * 1024) continue;  // sanitizer frames outgrow the minimum
@@ -74,7 +74,7 @@ TEST_P(Faults, RT_11_boundary_options_run_processes) {
   }
 }
 
-// ---- RT-12: a spawn the system refuses leaves nothing behind ----------------
+// ---- RT-14: a spawn the system refuses leaves nothing behind ----------------
 
 // In a child process with a small address-space limit: spawning until the
 // system refuses must throw SystemLimit, count and register nothing, undo
@@ -122,14 +122,14 @@ void spawn_until_refused(const std::string& backend) {
   std::_Exit(ok && rt->process_count() == 0 ? 0 : 8);
 }
 
-TEST_P(FaultsDeathTest, RT_12_refused_spawn_throws_system_limit_and_leaves_no_ghost) {
+TEST_P(FaultsDeathTest, RT_14_refused_spawn_throws_system_limit_and_leaves_no_ghost) {
   if (kSanitized) GTEST_SKIP() << "RLIMIT_AS does not work under sanitizers";
   EXPECT_EXIT(spawn_until_refused(GetParam()), ::testing::ExitedWithCode(0), "refused after [0-9]+: system limit: .*RLIMIT_AS=1024 MiB");
 }
 
-// ---- RT-13: a pid belongs to its runtime -------------------------------------
+// ---- RT-15: a pid belongs to its runtime -------------------------------------
 
-TEST_P(Faults, RT_13_a_pid_of_another_runtime_reaches_nobody_there) {
+TEST_P(Faults, RT_15_a_pid_of_another_runtime_reaches_nobody_there) {
   auto a = make_runtime(GetParam());
   auto b = make_runtime(GetParam());
   std::promise<Pid> a_pid, b_pid;
@@ -167,9 +167,9 @@ TEST_P(Faults, RT_13_a_pid_of_another_runtime_reaches_nobody_there) {
   EXPECT_TRUE(a->is_alive(in_a));
 }
 
-// ---- RT-14: a runtime dropped inside its own process ------------------------
+// ---- RT-16: a runtime dropped inside its own process ------------------------
 
-TEST_P(FaultsDeathTest, RT_14_dropping_the_last_reference_inside_a_process_is_a_clear_error) {
+TEST_P(FaultsDeathTest, RT_16_dropping_the_last_reference_inside_a_process_is_a_clear_error) {
   EXPECT_DEATH(
       {
         std::shared_ptr<Runtime> rt = make_runtime(GetParam());
@@ -188,7 +188,7 @@ TEST_P(FaultsDeathTest, RT_14_dropping_the_last_reference_inside_a_process_is_a_
       "last reference to a [a-z]+ runtime was dropped inside its own process <0\\.[0-9]+\\.0>");
 }
 
-// ---- RT-15: a stack overflow is reported, naming the process ----------------
+// ---- RT-17: a stack overflow is reported, naming the process ----------------
 
 // Deep enough for any stack size: each frame holds a KiB the optimiser
 // cannot drop.
@@ -207,7 +207,7 @@ TEST_P(FaultsDeathTest, RT_14_dropping_the_last_reference_inside_a_process_is_a_
   return frame[0];
 }
 
-TEST_P(FaultsDeathTest, RT_15_unbounded_recursion_is_reported_naming_the_process) {
+TEST_P(FaultsDeathTest, RT_17_unbounded_recursion_is_reported_naming_the_process) {
   EXPECT_DEATH(
       {
         auto rt = make_runtime(GetParam(), {.workers = 2});
@@ -218,7 +218,7 @@ TEST_P(FaultsDeathTest, RT_15_unbounded_recursion_is_reported_naming_the_process
       "backend: process <0\\.[0-9]+\\.0> overflowed its stack of [0-9]+ bytes");
 }
 
-TEST_P(FaultsDeathTest, RT_15_a_frame_larger_than_the_stack_hits_the_guard) {
+TEST_P(FaultsDeathTest, RT_17_a_frame_larger_than_the_stack_hits_the_guard) {
   EXPECT_DEATH(
       {
         auto rt = make_runtime(GetParam(), {.workers = 2, .stack_size = 64 * 1024});

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import Optional
 from datetime import datetime, timezone
 
-from . import charts, sections
+from . import charts, mutants, sections
 from .html import page
 from .model import Report
 
@@ -17,7 +18,7 @@ def _asset(name: str) -> str:
         return f.read()
 
 
-def to_html(report: Report, chartjs_source: str) -> str:
+def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = None) -> str:
     style = charts.Style(report.backends)
     chart_specs = [c for fam in report.families for c in fam.charts]
     data = {"charts": [charts.describe(c, report.backends, style) for c in chart_specs]}
@@ -30,6 +31,8 @@ def to_html(report: Report, chartjs_source: str) -> str:
         sections.conformance(report.matrix, report.spec_loaded),
         sections.performance(report.families, style, report.backends, report.broken_perf),
     ]
+    if mutant_doc is not None:
+        body.insert(3, mutants.section(mutant_doc))
     if report.baseline_label:
         body.append(sections.baseline(report.changes, report.baseline_label, report.min_change,
                                       report.mismatches, report.baseline_error))

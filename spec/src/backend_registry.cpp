@@ -21,7 +21,7 @@ Registry& registry() {
 }
 
 // RuntimeOptions' ranges, checked here so that every backend, a third
-// party's included, refuses the same values the same way (SPEC RT-11).
+// party's included, refuses the same values the same way (SPEC RT-13).
 void validate(const RuntimeOptions& o) {
   if (o.workers > RuntimeOptions::kMaxWorkers)
     throw BadArg("RuntimeOptions::workers = " + std::to_string(o.workers) + " is more than the " +

@@ -17,7 +17,7 @@
 namespace actorspec {
 
 // make_runtime checks these before any backend sees them and throws BadArg
-// for a value out of range, the same way on every backend (SPEC RT-11).
+// for a value out of range, the same way on every backend (SPEC RT-13).
 struct RuntimeOptions {
   // Worker threads for pooled backends (tbb, fiber); 0 = the hardware's.
   // At most kMaxWorkers.
@@ -25,7 +25,7 @@ struct RuntimeOptions {
   // Stack size per process in bytes; 0 = the backend's default. Otherwise
   // at least kMinStackSize and at most kMaxStackSize; a backend rounds it
   // up to whole pages, and a stack overflow ends the program with a report
-  // naming the process (SPEC RT-15).
+  // naming the process (SPEC RT-17).
   std::size_t stack_size = 0;
 
   static constexpr unsigned kMaxWorkers = 1024;

@@ -1,5 +1,5 @@
 #pragma once
-// Stack-overflow reports that name the process (SPEC RT-15). Every backend
+// Stack-overflow reports that name the process (SPEC RT-17). Every backend
 // gives each process stack a guard page below it (pthread's own, or one the
 // backend installs); an overflow faults there. A SIGSEGV/SIGBUS handler,
 // running on an alternate signal stack (the faulting one is full), checks
