@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "actorspec/core/overflow_report.hpp"
 #include "parker.hpp"
 
 namespace actorspec::fiber_backend {
@@ -21,6 +22,12 @@ struct FiberSlot final : core::ExecutionSlot {
 };
 
 FiberSlot& slot_of(core::Schedulable& p) { return static_cast<FiberSlot&>(*p.slot); }
+
+// After every switch onto a process: for the overflow report.
+void running(const core::Schedulable& process, const StackBounds& stack) {
+  const std::size_t guard = StackPool::guard_size();
+  core::running_on_stack(&process, "fiber", static_cast<char*>(stack.bottom) + guard, stack.size - guard, guard);
+}
 
 [[noreturn]] void stack_overflow(const StackBounds& stack) {
   std::fprintf(stderr,
@@ -52,9 +59,10 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
   try {
     fiber = boost::fibers::make_worker_context_with_properties(
         boost::fibers::launch::post, tag, PooledStack(stacks_, &slot.stack),
-        [this, stack = &slot.stack, entry = std::move(entry)]() mutable {
+        [this, &process, stack = &slot.stack, entry = std::move(entry)]() mutable {
           now_running_on(*stack);
           pool_.after_switch();
+          running(process, *stack);
           const StackBounds bounds = *stack;  // the slot goes with the process
           entry();
           entry = nullptr;  // may destroy the process and its slot
@@ -90,7 +98,9 @@ void FiberExecutor::finished() {
 bool FiberExecutor::park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) {
   FiberSlot& slot = slot_of(process);
   if (!StackPool::canary_intact(slot.stack)) stack_overflow(slot.stack);
-  return slot.parker.park(deadline);
+  const bool woken = slot.parker.park(deadline);
+  running(process, slot.stack);
+  return woken;
 }
 
 void FiberExecutor::wake(core::Schedulable& process) { slot_of(process).parker.unpark(); }

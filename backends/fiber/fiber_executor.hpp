@@ -36,7 +36,8 @@ class FiberExecutor final : public core::Executor {
   core::Schedulable* current() override;
   void join() override;
 
-  std::size_t stack_size() const { return stacks_.stack_size(); }
+  // Usable bytes per process stack, the guard page not included.
+  std::size_t stack_size() const { return stacks_.stack_size() - StackPool::guard_size(); }
 
  private:
   void finished();

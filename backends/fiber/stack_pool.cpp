@@ -9,6 +9,10 @@
 #include <cstring>
 #include <new>
 
+#ifndef MADV_GUARD_INSTALL
+#define MADV_GUARD_INSTALL 102  // Linux 6.13 uapi; older glibc headers lack it
+#endif
+
 namespace actorspec::fiber_backend {
 namespace {
 
@@ -31,15 +35,36 @@ std::size_t stacks_per_chunk(std::size_t stack_size) {
   return n < 4 ? 4 : n;
 }
 
+// Tries a guard region on a throwaway mapping, once.
+bool probe_guard_pages() {
+  const std::size_t page = page_size();
+  void* p = ::mmap(nullptr, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return false;
+  const bool ok = ::madvise(p, page, MADV_GUARD_INSTALL) == 0;
+  ::munmap(p, 2 * page);
+  return ok;
+}
+
+// The canary sits right above the guard page (or at the very bottom).
+std::uint64_t* canary_of(void* bottom) {
+  return reinterpret_cast<std::uint64_t*>(static_cast<char*>(bottom) + StackPool::guard_size());
+}
+
 void write_canary(void* bottom) {
-  auto* w = static_cast<std::uint64_t*>(bottom);
+  auto* w = canary_of(bottom);
   for (std::size_t i = 0; i < kCanaryWords; ++i) w[i] = kCanary;
 }
 
 }  // namespace
 
+std::size_t StackPool::guard_size() {
+  static const std::size_t size = probe_guard_pages() ? page_size() : 0;
+  return size;
+}
+
 StackPool::StackPool(std::size_t stack_size)
-    : stack_size_(round_to_pages(stack_size)), stacks_per_chunk_(stacks_per_chunk(stack_size_)) {
+    // The guard page comes on top of what was asked for.
+    : stack_size_(round_to_pages(stack_size) + guard_size()), stacks_per_chunk_(stacks_per_chunk(stack_size_)) {
   warm_.reserve(kWarmStacks);
   to_release_.reserve(kReleaseBatch);
 }
@@ -63,9 +88,16 @@ void StackPool::add_chunk_locked() {
     throw;
   }
   total_ += stacks_per_chunk_;
-  // Handed out from the top of the chunk down (cold_ is a stack).
-  for (std::size_t i = 0; i < stacks_per_chunk_; ++i)
-    cold_.push_back(static_cast<char*>(base) + i * stack_size_);
+  // Handed out from the top of the chunk down (cold_ is a stack). Each
+  // stack's lowest page is a guard region: one that faults without
+  // splitting the mapping, so the map count stays flat. It survives
+  // MADV_DONTNEED.
+  const std::size_t guard = guard_size();
+  for (std::size_t i = 0; i < stacks_per_chunk_; ++i) {
+    char* stack = static_cast<char*>(base) + i * stack_size_;
+    if (guard) ::madvise(stack, guard, MADV_GUARD_INSTALL);
+    cold_.push_back(stack);
+  }
 }
 
 boost::context::stack_context StackPool::allocate() {
@@ -120,7 +152,7 @@ void StackPool::deallocate(boost::context::stack_context& sctx) noexcept {
 }
 
 bool StackPool::canary_intact(StackBounds stack) noexcept {
-  const auto* w = static_cast<const std::uint64_t*>(stack.bottom);
+  const auto* w = canary_of(stack.bottom);
   for (std::size_t i = 0; i < kCanaryWords; ++i)
     if (w[i] != kCanary) return false;
   return true;

@@ -3,8 +3,10 @@
 // stack would cost a system call per spawn and, with a guard page, two
 // kernel memory areas per process: 100,000 parked processes would pass
 // vm.max_map_count (65530 by default). Here a chunk of many stacks is one
-// area; the price is no guard page, so an overflow is caught by a canary
-// (checked when the process parks and when it ends) instead of a fault.
+// area. Each stack's lowest page is a guard region (MADV_GUARD_INSTALL,
+// Linux 6.13+), which faults on overflow without splitting the area; the
+// fault is reported by core/overflow_report. A canary above it (checked
+// when the process parks and when it ends) is the fallback on older kernels.
 // A few freed stacks are kept as they are, ready for the next spawn; past
 // that, a freed stack's pages go back to the system, so a burst of many
 // processes does not leave its memory behind once they end.
@@ -21,7 +23,7 @@ namespace actorspec::fiber_backend {
 
 class StackPool {
  public:
-  // `stack_size` is rounded up to whole pages.
+  // `stack_size` is rounded up to whole pages; a guard page is added.
   explicit StackPool(std::size_t stack_size);
   ~StackPool();  // unmaps every chunk: all stacks must be back by then
   StackPool(const StackPool&) = delete;
@@ -35,6 +37,10 @@ class StackPool {
 
   // False if the bottom of the stack was overwritten (a stack overflow).
   static bool canary_intact(StackBounds stack) noexcept;
+
+  // Bytes of guard region at the bottom of every stack: a page, or 0 where
+  // the kernel has no guard regions.
+  static std::size_t guard_size();
 
   static StackBounds bounds_of(const boost::context::stack_context& sctx) noexcept;
 

@@ -5,6 +5,11 @@
 #include <boost/fiber/type.hpp>
 
 #include <algorithm>
+#include <string>
+#include <system_error>
+
+#include "actorspec/core/overflow_report.hpp"
+#include "actorspec/errors.hpp"
 
 namespace actorspec::fiber_backend {
 
@@ -140,14 +145,30 @@ ACTORSPEC_NO_TSAN FiberTag::~FiberTag() {
 
 WorkerPool::WorkerPool(unsigned workers)
     : started_(static_cast<std::ptrdiff_t>(workers ? workers : 1)),
-      leaving_(static_cast<std::ptrdiff_t>(workers ? workers : 1)) {
+      // The workers and stop(): see stop().
+      leaving_(static_cast<std::ptrdiff_t>(workers ? workers : 1) + 1) {
   if (workers == 0) workers = 1;
   workers_.reserve(workers);
   for (unsigned i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<Worker>());
     workers_.back()->identity = WorkerIdentity{this, i};
   }
-  for (unsigned i = 0; i < workers; ++i) workers_[i]->thread = std::thread([this, i] { run_worker(i); });
+  unsigned launched = 0;
+  try {
+    for (; launched < workers; ++launched)
+      workers_[launched]->thread = std::thread([this, i = launched] { run_worker(i); });
+  } catch (const std::system_error& e) {
+    // All or nothing: stand in for the threads that never started, then end
+    // the ones that did (make_runtime fails; nothing is left running).
+    for (unsigned i = launched; i < workers; ++i) {
+      started_.count_down();
+      leaving_.count_down();
+    }
+    started_.wait();
+    stop();
+    throw SystemLimit("fiber backend: could not start worker thread " + std::to_string(launched + 1) + " of " +
+                      std::to_string(workers) + " (" + e.what() + ")");
+  }
   // stop() unparks the workers' main fibers, so they must be bound first.
   started_.wait();
 }
@@ -162,6 +183,7 @@ bool WorkerPool::is_worker_thread() const noexcept {
 void WorkerPool::run_worker(unsigned index) {
   Worker& self = *workers_[index];
   set_current_worker_identity(&self.identity);
+  core::prepare_overflow_reports();
   if constexpr (kTsanBuild) {
     self.tsan_main = tsan_current_fiber();
     self.tsan_dispatcher = tsan_create_fiber();
@@ -186,8 +208,15 @@ void WorkerPool::stop() {
   if (stopped_) return;
   stopped_ = true;
   stopping_.store(true, std::memory_order_release);
-  for (auto& w : workers_) w->main.unpark();
-  for (auto& w : workers_) w->thread.join();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->main.unpark();
+  // A worker may run its woken main context, leave and destroy its
+  // scheduler (thread exit) while unpark is still inside that scheduler's
+  // schedule_from_remote (it notifies after queueing): no worker leaves
+  // before every unpark has returned.
+  leaving_.count_down();
+  for (auto& w : workers_)
+    if (w->thread.joinable()) w->thread.join();
 }
 
 WorkerPool::Worker& WorkerPool::this_worker() noexcept {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "actorspec/core/overflow_report.hpp"
 #include "stack_pool.hpp"
 #include "tbb_executor.hpp"
 
@@ -94,7 +95,14 @@ void ProcessFiber::run_slice() {
   (void)state_.load(kAcquire);  // see start(); a wake's or the timer's CAS also releases
   ProcessFiber* const outer = running_fiber;
   running_fiber = this;
+  core::prepare_overflow_reports();
   for (;;) {
+    {
+      const std::size_t guard = StackPool::guard_pages_supported() ? StackPool::guard_size() : 0;
+      const std::size_t page = StackPool::guard_size();
+      core::running_on_stack(process_, "tbb", static_cast<char*>(stack_bottom_) + page,
+                             executor_.stacks().stack_size() - page, guard);
+    }
     WorkerSwitch into(switch_, stack_bottom_, executor_.stacks().stack_size());
     context_ = std::move(context_).resume();
     into.returned(switch_);

@@ -31,7 +31,6 @@ std::size_t page_size() {
 
 std::size_t round_to_pages(std::size_t bytes) {
   const std::size_t page = page_size();
-  bytes = bytes < 4 * page ? 4 * page : bytes;
   return (bytes + page - 1) / page * page;
 }
 
@@ -47,7 +46,10 @@ bool probe_guard_pages() {
 
 }  // namespace
 
-StackPool::StackPool(std::size_t stack_bytes) : stack_size_(round_to_pages(stack_bytes)) {}
+// The guard page comes on top of what was asked for.
+StackPool::StackPool(std::size_t stack_bytes) : stack_size_(round_to_pages(stack_bytes) + page_size()) {}
+
+std::size_t StackPool::guard_size() { return page_size(); }
 
 StackPool::~StackPool() {
   for (auto& [base, bytes] : slabs_) munmap(base, bytes);

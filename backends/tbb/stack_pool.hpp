@@ -13,7 +13,8 @@ namespace actorspec::tbb_backend {
 
 class StackPool {
  public:
-  // `stack_bytes` is rounded up to whole pages; it includes a guard page.
+  // `stack_bytes` (usable) is rounded up to whole pages; a guard page is
+  // added below.
   explicit StackPool(std::size_t stack_bytes);
   ~StackPool();
   StackPool(const StackPool&) = delete;
@@ -24,7 +25,11 @@ class StackPool {
   // Gives a stack back; any thread.
   void release(void* stack);
 
+  // Bytes per stack, the guard page included.
   std::size_t stack_size() const { return stack_size_; }
+  // The lowest page of each stack: a guard region where supported, else
+  // an ordinary page topped by the canary.
+  static std::size_t guard_size();
 
   // Whether stacks end in a kernel guard region (MADV_GUARD_INSTALL, Linux
   // 6.13+): one that faults on overflow without splitting the mapping. On

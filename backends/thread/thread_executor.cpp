@@ -1,7 +1,15 @@
 #include "thread_executor.hpp"
 
-#include <system_error>
+#include <sys/resource.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <fstream>
+#include <string>
+
+#include "actorspec/errors.hpp"
+
+#include "actorspec/core/overflow_report.hpp"
 #include "futex_permit.hpp"
 
 namespace actorspec::thread_backend {
@@ -14,11 +22,42 @@ struct ThreadSlot final : core::ExecutionSlot {
 
 ThreadSlot& slot_of(core::Schedulable& p) { return static_cast<ThreadSlot&>(*p.slot); }
 
-// The backend may use thread identity: here a process *is* its thread. The
-// executor is kept beside it: a process of another runtime is not current
-// in this one (Executor::current).
-thread_local core::Schedulable* running_process = nullptr;
-thread_local const ThreadExecutor* running_executor = nullptr;
+// The backend may use thread identity: here a process *is* its thread.
+// Which executor it belongs to too: a process of another runtime is not
+// "inside" this one.
+struct Running {
+  const ThreadExecutor* executor = nullptr;
+  core::Schedulable* process = nullptr;
+};
+thread_local Running running_process;
+
+std::string read_first_line(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line.empty() ? "?" : line;
+}
+
+// pthread_create's EAGAIN has several causes; name every limit that may
+// be the one hit, with its value, so the user knows what to raise.
+std::string thread_limit_report(int rc, std::size_t running, std::size_t stack_size) {
+  std::string msg = "pthread_create failed (" + std::string(rc == EAGAIN ? "EAGAIN" : std::to_string(rc)) +
+                    ") with " + std::to_string(running) + " process threads running, " +
+                    std::to_string(stack_size / 1024) + " KiB stack each; limits: vm.max_map_count=" +
+                    read_first_line("/proc/sys/vm/max_map_count") +
+                    " (each thread uses 2 maps), kernel.threads-max=" + read_first_line("/proc/sys/kernel/threads-max");
+  rlimit nproc{}, as{};
+  if (getrlimit(RLIMIT_NPROC, &nproc) == 0)
+    msg += ", RLIMIT_NPROC=" + (nproc.rlim_cur == RLIM_INFINITY ? std::string("unlimited") : std::to_string(nproc.rlim_cur));
+  if (getrlimit(RLIMIT_AS, &as) == 0)
+    msg += ", RLIMIT_AS=" + (as.rlim_cur == RLIM_INFINITY ? std::string("unlimited") : std::to_string(as.rlim_cur >> 20) + " MiB");
+  return msg;
+}
+
+std::size_t round_to_pages(std::size_t n) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  return (n + page - 1) / page * page;
+}
 
 }  // namespace
 
@@ -29,7 +68,7 @@ struct ThreadExecutor::Start {
 };
 
 ThreadExecutor::ThreadExecutor(std::size_t stack_size)
-    : stack_size_(stack_size ? stack_size : kDefaultStackSize) {}
+    : stack_size_(round_to_pages(stack_size ? stack_size : kDefaultStackSize)) {}
 
 ThreadExecutor::~ThreadExecutor() { join(); }
 
@@ -39,30 +78,49 @@ void ThreadExecutor::launch(core::Schedulable& process, std::function<void()> en
   auto* start = new Start{this, &process, std::move(entry)};
   pthread_attr_t attr;
   pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, stack_size_);
+  // glibc puts a guard page below the stack (pthread_attr_setguardsize's
+  // default): an overflow faults there (SPEC RT-17).
+  int rc = pthread_attr_setstacksize(&attr, stack_size_);
+  std::size_t running = 0;
   {
     std::lock_guard lock(mu_);
-    ++running_;
+    running = running_++;
   }
   pthread_t thread;
-  const int rc = pthread_create(&thread, &attr, &ThreadExecutor::thread_main, start);
+  if (rc == 0) rc = pthread_create(&thread, &attr, &ThreadExecutor::thread_main, start);
   pthread_attr_destroy(&attr);
   if (rc != 0) {
-    delete start;
-    std::lock_guard lock(mu_);
-    --running_;
-    throw std::system_error(rc, std::generic_category(), "thread backend: pthread_create");
+    delete start;  // the core undoes the rest (all or nothing)
+    {
+      std::lock_guard lock(mu_);
+      --running_;
+      all_done_.notify_all();
+    }
+    process.slot.reset();
+    throw SystemLimit("thread backend: " + thread_limit_report(rc, running, stack_size_));
   }
 }
 
 void* ThreadExecutor::thread_main(void* arg) {
   auto* start = static_cast<Start*>(arg);
   ThreadExecutor* self = start->executor;
-  running_process = start->process;
-  running_executor = self;
+  running_process = Running{self, start->process};
+  core::prepare_overflow_reports();
+  {
+    // glibc's guard page lies below the usable stack pthread reports.
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      void* bottom = nullptr;
+      std::size_t size = 0, guard = 0;
+      pthread_attr_getstack(&attr, &bottom, &size);
+      pthread_attr_getguardsize(&attr, &guard);
+      pthread_attr_destroy(&attr);
+      core::running_on_stack(start->process, "thread", bottom, size, guard);
+    }
+  }
   start->entry();
-  running_process = nullptr;
-  running_executor = nullptr;
+  core::running_on_stack(nullptr, "thread", nullptr, 0, 0);
+  running_process = Running{};
   delete start;  // may free the process, and its slot, now that it has ended
   self->finished(pthread_self());
   return nullptr;
@@ -92,7 +150,9 @@ bool ThreadExecutor::park(core::Schedulable& process, std::optional<core::Clock:
 
 void ThreadExecutor::wake(core::Schedulable& process) { slot_of(process).permit.release(); }
 
-core::Schedulable* ThreadExecutor::current() { return running_executor == this ? running_process : nullptr; }
+core::Schedulable* ThreadExecutor::current() {
+  return running_process.executor == this ? running_process.process : nullptr;
+}
 
 void ThreadExecutor::join() {
   {

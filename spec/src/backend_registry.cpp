@@ -1,5 +1,6 @@
 #include <map>
 #include <mutex>
+#include <string>
 
 #include "actorspec/backends.hpp"
 #include "actorspec/errors.hpp"
@@ -17,6 +18,20 @@ struct Registry {
 Registry& registry() {
   static Registry r;
   return r;
+}
+
+// RuntimeOptions' ranges, checked here so that every backend, a third
+// party's included, refuses the same values the same way (SPEC RT-13).
+void validate(const RuntimeOptions& o) {
+  if (o.workers > RuntimeOptions::kMaxWorkers)
+    throw BadArg("RuntimeOptions::workers = " + std::to_string(o.workers) + " is more than the " +
+                 std::to_string(RuntimeOptions::kMaxWorkers) + " worker threads a runtime may have");
+  if (o.stack_size != 0 && o.stack_size < RuntimeOptions::kMinStackSize)
+    throw BadArg("RuntimeOptions::stack_size = " + std::to_string(o.stack_size) + " bytes is below the minimum of " +
+                 std::to_string(RuntimeOptions::kMinStackSize) + " (0 means the backend's default)");
+  if (o.stack_size > RuntimeOptions::kMaxStackSize)
+    throw BadArg("RuntimeOptions::stack_size = " + std::to_string(o.stack_size) + " bytes is above the maximum of " +
+                 std::to_string(RuntimeOptions::kMaxStackSize));
 }
 
 }  // namespace
@@ -48,6 +63,7 @@ std::unique_ptr<Runtime> make_runtime(std::string_view name, const RuntimeOption
     }
     factory = it->second;
   }
+  validate(options);
   return factory(options);
 }
 

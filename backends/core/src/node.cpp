@@ -1,11 +1,50 @@
 #include "node.hpp"
 
+#include <sys/resource.h>
+
 #include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <new>
+#include <system_error>
 
 #include "actorspec/core/core_runtime.hpp"
 #include "actorspec/errors.hpp"
 
 namespace actorspec::core {
+namespace {
+
+// Shared by every runtime in the program, so a pid (or ref) of one runtime
+// never names anything in another: used with the wrong runtime it is just
+// a dead pid (SPEC RT-15).
+std::atomic<std::uint64_t> next_pid{1};
+std::atomic<std::uint64_t> next_ref{1};
+
+std::string first_line(const char* path) {
+  std::FILE* f = std::fopen(path, "r");
+  if (!f) return "?";
+  char buf[64] = {};
+  const bool ok = std::fgets(buf, sizeof buf, f) != nullptr;
+  std::fclose(f);
+  std::string s = ok ? buf : "?";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// The memory limits a refused stack or process allocation may have hit.
+std::string memory_limits() {
+  rlimit as{};
+  std::string out = "limits: RLIMIT_AS=";
+  if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY)
+    out += std::to_string(as.rlim_cur >> 20) + " MiB";
+  else
+    out += "unlimited";
+  out += ", vm.max_map_count=" + first_line("/proc/sys/vm/max_map_count") +
+         ", vm.overcommit_memory=" + first_line("/proc/sys/vm/overcommit_memory");
+  return out;
+}
+
+}  // namespace
 
 std::unique_ptr<Runtime> make_runtime(std::string backend_name, std::unique_ptr<Executor> executor) {
   return std::make_unique<Node>(std::move(backend_name), std::move(executor));
@@ -22,7 +61,52 @@ std::unique_ptr<Runtime> make_mutant_runtime(std::string backend_name, std::uniq
 }
 #endif
 
-Node::~Node() { shutdown(); }
+Node::~Node() {
+  if (Schedulable* inside = executor_->current()) {
+    // A runtime cannot end while one of its processes runs the destructor:
+    // shutdown would wait for that process, which runs on the runtime's own
+    // threads and stacks. No exception can leave a destructor, so this is
+    // the report (SPEC RT-16).
+    const Pid pid = static_cast<ProcessState*>(inside)->pid();
+    std::fprintf(stderr,
+                 "actorspec: the last reference to a %s runtime was dropped inside its own process %s; "
+                 "a runtime cannot be destroyed by one of its processes. Keep a reference outside the "
+                 "runtime (e.g. in main) until it is shut down.\n",
+                 backend_.c_str(), pid.to_string().c_str());
+    std::abort();
+  }
+  shutdown();
+}
+
+Ref Node::make_ref() { return Ref(next_ref.fetch_add(1, std::memory_order_relaxed)); }
+
+ProcessPtr Node::make_process(Pid pid, Body body) {
+  ProcessState* p = nullptr;
+  {
+    std::lock_guard lock(pool_mu_);
+    if (!unused_.empty()) {
+      p = unused_.back();
+      unused_.pop_back();
+    } else {
+      // Room in unused_ first, so that recycle never allocates.
+      unused_.reserve(pool_.size() + 1);
+      p = &pool_.emplace_back(*this);
+    }
+  }
+  p->reuse(pid, std::move(body));
+  try {
+    return ProcessPtr(p, [this](ProcessState* q) { recycle(q); });
+  } catch (...) {
+    recycle(p);
+    throw;
+  }
+}
+
+void Node::recycle(ProcessState* p) noexcept {
+  p->retire();
+  std::lock_guard lock(pool_mu_);
+  unused_.push_back(p);
+}
 
 ProcessPtr Node::lookup(Pid p) const {
   auto& s = shard(p);
@@ -33,8 +117,14 @@ ProcessPtr Node::lookup(Pid p) const {
 
 Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
   if (!body) throw BadArg("spawn needs a callable body; this one is empty");
-  const Pid pid(next_pid_.fetch_add(1, std::memory_order_relaxed));
-  auto p = std::make_shared<ProcessState>(*this, pid, std::move(body));
+  const Pid pid(next_pid.fetch_add(1, std::memory_order_relaxed));
+  ProcessPtr p;
+  try {
+    p = make_process(pid, std::move(body));
+  } catch (const std::bad_alloc&) {
+    throw SystemLimit("out of memory starting a process on the " + backend_ + " backend (" +
+                      std::to_string(process_count()) + " processes live; " + memory_limits() + ")");
+  }
   {
     std::lock_guard lock(lifecycle_mu_);
     if (stopping_ && !ACTORSPEC_FAULT(*this, shutdown_admits_spawns)) throw RuntimeStopped();
@@ -43,9 +133,70 @@ Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
     std::lock_guard shard_lock(s.mu);
     s.processes.emplace(pid, p);
   }
-  if (setup) setup(*p);
-  executor_->launch(*p, [p] { p->run(); });
+  // All or nothing (SPEC RT-14): until launch has succeeded the process is
+  // not running, so nothing but this call has seen it except what setup
+  // did, and abandon undoes all of it.
+  try {
+    if (setup) setup(*p);
+    executor_->launch(*p, [p] { p->run(); });
+  } catch (const Error&) {
+    abandon(*p);
+    throw;
+  } catch (const std::bad_alloc&) {
+    abandon(*p);
+    throw SystemLimit("out of memory starting a process on the " + backend_ + " backend (" +
+                      std::to_string(process_count()) + " processes live; " + memory_limits() + ")");
+  } catch (const std::system_error& e) {
+    abandon(*p);
+    throw SystemLimit(std::string("the ") + backend_ + " backend could not start a process (" +
+                      std::to_string(process_count()) + " processes live): " + e.what());
+  } catch (...) {
+    abandon(*p);
+    throw;
+  }
   return pid;
+}
+
+void Node::abandon(ProcessState& p) {
+  std::unordered_set<Pid> links;
+  std::unordered_map<Ref, MonitorEntry> watchers;
+  {
+    std::lock_guard lock(p.mu_);
+    p.alive_ = false;
+    links.swap(p.links_);
+    watchers.swap(p.monitored_by_);
+  }
+  // Only setup can have linked or monitored it: its parent, which is the
+  // caller and is running this, so no Exit or Down can be on its way.
+  for (Pid l : links)
+    if (auto o = lookup(l)) {
+      std::lock_guard lock(o->mu_);
+      o->links_.erase(p.pid());
+    }
+  for (auto& [ref, entry] : watchers)
+    if (auto w = lookup(entry.watcher)) {
+      std::lock_guard lock(w->mu_);
+      w->monitors_.erase(ref);
+    }
+  {
+    // Anyone may have named it by guessing its pid.
+    std::lock_guard lock(names_mu_);
+    if (!p.name_.empty()) {
+      names_.erase(p.name_);
+      p.name_.clear();
+    }
+  }
+  {
+    auto& s = shard(p.pid());
+    std::lock_guard lock(s.mu);
+    s.processes.erase(p.pid());
+  }
+  {
+    std::lock_guard lock(idle_mu_);
+    live_.fetch_sub(1, std::memory_order_relaxed);
+    idle_cv_.notify_all();
+  }
+  p.slot.reset();
 }
 
 Pid Node::spawn(Body body) { return start(std::move(body)); }
@@ -132,7 +283,7 @@ void Node::signal_exit(ProcessState& t, Pid from, const ExitReason& reason, Sign
         t.inbox_.push_back(cell);
       }
     } else if (reason.is_normal()) {
-      if (from != t.pid_ && !ACTORSPEC_FAULT(*this, exit_normal_kills)) return;  // normal from another process is ignored
+      if (from != t.pid() && !ACTORSPEC_FAULT(*this, exit_normal_kills)) return;  // normal from another process is ignored
       t.pending_exit_ = reason;
     } else {
       t.pending_exit_ = reason;

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,7 +48,7 @@ class Node final : public Runtime {
   // ---- for ProcessState ----
   Executor& executor() { return *executor_; }
   ProcessPtr lookup(Pid p) const;
-  Ref make_ref() { return Ref(next_ref_.fetch_add(1, std::memory_order_relaxed)); }
+  Ref make_ref();
   // Creates a process; `setup` runs on it before it can run (links, monitors).
   Pid start(Body body, const std::function<void(ProcessState&)>& setup = {});
   void deliver(Pid to, Message m);
@@ -57,6 +58,8 @@ class Node final : public Runtime {
   void deliver_down(Pid watcher, Ref ref, Pid dead, std::optional<std::string> name, const ExitReason& reason);
   // Ends `p` (in its own context, after its body unwound): the only way out.
   void terminate(ProcessState& p, const ExitReason& reason);
+  // Undoes a start whose launch failed: as if the process never existed.
+  void abandon(ProcessState& p);
 
   void register_name(std::string name, Pid p);
   void unregister_name(std::string_view name);
@@ -75,11 +78,22 @@ class Node final : public Runtime {
   };
   Shard& shard(Pid p) const { return shards_[p.id() % kShards]; }
 
+  // Process objects are never freed while the runtime lives: once nothing
+  // of the core holds one, it waits here for the next spawn. A Process& a
+  // body let escape thus stays safe to call after its process ended (every
+  // process-only call throws NotInProcess: SPEC ERR-12), and the memory
+  // kept is that of the most processes ever alive at once.
+  ProcessPtr make_process(Pid pid, Body body);
+  void recycle(ProcessState* p) noexcept;
+
   const std::string backend_;
+  // Declared before executor_, so destroyed after it: its threads and
+  // fibers release the last ProcessPtrs.
+  std::mutex pool_mu_;
+  std::deque<ProcessState> pool_;      // pool_mu_: every process object, for the runtime's life
+  std::vector<ProcessState*> unused_;  // pool_mu_: those no process uses now
   std::unique_ptr<Executor> executor_;
   mutable std::array<Shard, kShards> shards_;
-  std::atomic<std::uint64_t> next_pid_{1};
-  std::atomic<std::uint64_t> next_ref_{1};
   std::atomic<std::size_t> live_{0};
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;

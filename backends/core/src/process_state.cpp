@@ -38,7 +38,37 @@ Clock::time_point deadline_after(std::chrono::nanoseconds timeout) {
 
 }  // namespace
 
-ProcessState::ProcessState(Node& node, Pid pid, Body body) : node_(node), pid_(pid), body_(std::move(body)) {}
+void ProcessState::reuse(Pid pid, Body body) {
+  pid_.store(pid, std::memory_order_relaxed);
+  body_ = std::move(body);
+  // Everything else is as retire() (or the constructor) left it.
+}
+
+void ProcessState::retire() noexcept {
+  // The executor's per-process data first (Executor::launch: the slot goes
+  // with the process).
+  slot.reset();
+  body_ = nullptr;
+  on_exit_ = nullptr;
+  CellQueue unread;
+  {
+    std::lock_guard lock(mu_);
+    waiting_ = false;
+    alive_ = true;
+    pending_exit_.reset();
+    exiting_.store(false, std::memory_order_relaxed);
+    trap_exit_ = false;
+    links_.clear();
+    monitored_by_.clear();
+    monitors_.clear();
+    unread.splice_back(inbox_);
+  }
+  unread.splice_back(saved_);
+  unread.clear();
+  matching_ = false;
+  reductions_ = 0;
+  name_.clear();
+}
 
 Runtime& ProcessState::runtime() { return node_; }
 
@@ -123,6 +153,8 @@ void ProcessState::send_message(std::string_view name, Message m) {
 std::optional<Received> ProcessState::receive_matching(MatchRef match,
                                                       std::optional<std::chrono::nanoseconds> timeout) {
   enter("receive");
+  if (matching_)
+    throw BadArg("receive called inside a receive guard; a guard must only look at the message it is given");
   std::optional<Clock::time_point> deadline;
   if (timeout) {
     if (timeout->count() < 0) throw InvalidTimeout();
@@ -159,6 +191,11 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
       scanned = saved_.back();
     }
     for (auto* c = scanned ? scanned->next : saved_.front(); c; c = c->next) {
+      matching_ = true;
+      struct Done {
+        bool& flag;
+        ~Done() { flag = false; }
+      } done{matching_};
       const int clause = match_cell(match, c);
       if (clause >= 0) {
         // Checked again once a clause is chosen and before it runs: a signal
@@ -243,8 +280,8 @@ Pid ProcessState::spawn_link(Body body) {
   enter("spawn_link");
   return node_.start(std::move(body), [this](ProcessState& child) {
     std::scoped_lock lock(mu_, child.mu_);
-    links_.insert(child.pid_);
-    child.links_.insert(pid_);
+    links_.insert(child.pid());
+    child.links_.insert(pid());
   });
 }
 
@@ -253,21 +290,21 @@ std::pair<Pid, Ref> ProcessState::spawn_monitor(Body body) {
   const Ref ref = node_.make_ref();
   const Pid child_pid = node_.start(std::move(body), [this, ref](ProcessState& child) {
     std::scoped_lock lock(mu_, child.mu_);
-    monitors_.emplace(ref, child.pid_);
-    child.monitored_by_.emplace(ref, MonitorEntry{pid_, std::nullopt});
+    monitors_.emplace(ref, child.pid());
+    child.monitored_by_.emplace(ref, MonitorEntry{pid(), std::nullopt});
   });
   return {child_pid, ref};
 }
 
 void ProcessState::link(Pid other) {
   enter("link");
-  if (other == pid_) return;
+  if (other == pid()) return;
   bool linked = false;
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
     if (ACTORSPEC_FAULT(node_, link_decided) ? o->alive_ : o->live_locked()) {
       links_.insert(other);
-      if (!ACTORSPEC_FAULT(node_, one_way_link)) o->links_.insert(pid_);
+      if (!ACTORSPEC_FAULT(node_, one_way_link)) o->links_.insert(pid());
       linked = true;
     }
   }
@@ -283,7 +320,7 @@ void ProcessState::unlink(Pid other) {
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
     links_.erase(other);
-    if (!ACTORSPEC_FAULT(node_, unlink_one_side)) o->links_.erase(pid_);
+    if (!ACTORSPEC_FAULT(node_, unlink_one_side)) o->links_.erase(pid());
   } else {
     std::lock_guard lock(mu_);
     links_.erase(other);
@@ -299,7 +336,7 @@ std::vector<Pid> ProcessState::links() {
 Ref ProcessState::monitor(Pid target) {
   enter("monitor");
   const Ref ref = node_.make_ref();
-  if (target == pid_) return ref;  // monitoring yourself creates nothing (spec/EVIDENCE.md M9)
+  if (target == pid()) return ref;  // monitoring yourself creates nothing (spec/EVIDENCE.md M9)
   {
     std::lock_guard lock(mu_);
     monitors_.emplace(ref, target);
@@ -308,12 +345,12 @@ Ref ProcessState::monitor(Pid target) {
   if (auto t = node_.lookup(target)) {
     std::lock_guard lock(t->mu_);
     if (ACTORSPEC_FAULT(node_, monitor_decided) ? t->alive_ : t->live_locked()) {
-      t->monitored_by_.emplace(ref, MonitorEntry{pid_, std::nullopt});
+      t->monitored_by_.emplace(ref, MonitorEntry{pid(), std::nullopt});
       added = true;
     }
   }
   if (ACTORSPEC_FAULT(node_, monitor_dead_silent)) return ref;
-  if (!added) node_.deliver_down(pid_, ref, target, std::nullopt, ExitReason::noproc());
+  if (!added) node_.deliver_down(pid(), ref, target, std::nullopt, ExitReason::noproc());
   return ref;
 }
 
@@ -321,7 +358,7 @@ Ref ProcessState::monitor(std::string_view name) {
   enter("monitor");
   const Ref ref = node_.make_ref();
   const std::optional<Pid> target = node_.registered_pid(name);
-  if (target == pid_) return ref;
+  if (target == pid()) return ref;
   {
     std::lock_guard lock(mu_);
     monitors_.emplace(ref, target.value_or(Pid{}));
@@ -331,17 +368,19 @@ Ref ProcessState::monitor(std::string_view name) {
     if (auto t = node_.lookup(*target)) {
       std::lock_guard lock(t->mu_);
       if (t->live_locked()) {
-        t->monitored_by_.emplace(ref, MonitorEntry{pid_, std::string(name)});
+        t->monitored_by_.emplace(ref, MonitorEntry{pid(), std::string(name)});
         added = true;
       }
     }
   }
-  if (!added) node_.deliver_down(pid_, ref, target.value_or(Pid{}), std::string(name), ExitReason::noproc());
+  if (!added) node_.deliver_down(pid(), ref, target.value_or(Pid{}), std::string(name), ExitReason::noproc());
   return ref;
 }
 
 bool ProcessState::demonitor(Ref ref, DemonitorOption option) {
   enter("demonitor");
+  if (option == DemonitorOption::flush && matching_)
+    throw BadArg("demonitor with flush called inside a receive guard; it would remove messages the receive is scanning");
   std::optional<Pid> target;
   if (ACTORSPEC_FAULT(node_, demonitor_keeps_monitor)) {
     std::lock_guard lock(mu_);
@@ -400,9 +439,9 @@ bool ProcessState::trapping_exits() const {
 
 void ProcessState::exit(Pid target, ExitReason reason) {
   enter("exit");
-  node_.signal_exit(target, pid_, reason, SignalKind::exit2);
+  node_.signal_exit(target, pid(), reason, SignalKind::exit2);
   // A signal to yourself takes effect before exit/2 returns.
-  if (target == pid_ && exiting_.load(std::memory_order_acquire)) throw Unwind{};
+  if (target == pid() && exiting_.load(std::memory_order_acquire)) throw Unwind{};
 }
 
 bool ProcessState::is_alive(Pid p) {

@@ -31,10 +31,13 @@ struct MonitorEntry {
 
 class ProcessState final : public Schedulable, public Process {
  public:
-  ProcessState(Node& node, Pid pid, Body body);
+  // Made once per pool slot by the node; reuse() readies it for a process.
+  explicit ProcessState(Node& node) : node_(node) {}
 
   // ---- Process ----
-  Pid self() const override { return pid_; }
+  // After the process ended: its pid until the object serves a later
+  // process (SPEC ERR-12).
+  Pid self() const override { return pid(); }
   Runtime& runtime() override;
   void send_message(Pid to, Message m) override;
   void send_message(std::string_view name, Message m) override;
@@ -60,7 +63,11 @@ class ProcessState final : public Schedulable, public Process {
   std::size_t mailbox_size() override;
 
   // ---- used by the core ----
-  Pid pid() const { return pid_; }
+  Pid pid() const { return pid_.load(std::memory_order_relaxed); }
+  // The node's object pool: readies a fresh or retired object for a new
+  // process, and releases what an ended one still holds.
+  void reuse(Pid pid, Body body);
+  void retire() noexcept;
   // Runs the body and ends the process; the backend's entry point.
   void run();
   // Appends a message; dropped if the process has ended. Any thread.
@@ -85,7 +92,9 @@ class ProcessState final : public Schedulable, public Process {
   static constexpr unsigned kReductionsPerSlice = 64;
 
   Node& node_;
-  const Pid pid_;
+  // Atomic: a Process& kept after its process ended may ask self() while
+  // the object is readied for another process.
+  std::atomic<Pid> pid_{};
   Body body_;
 
   mutable std::mutex mu_;
@@ -101,6 +110,9 @@ class ProcessState final : public Schedulable, public Process {
   std::function<void(const ExitReason&)> on_exit_;     // set before launch
 
   CellQueue saved_;  // owner: messages taken from inbox_, scanned, not yet matched
+  // owner: a receive is running a guard, which may not receive or flush
+  // (they would free or move the cell being matched: SPEC ERR-13).
+  bool matching_ = false;
   unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (RT-11)
 
   std::string name_;  // guarded by the node's name registry lock

@@ -1,5 +1,6 @@
-// What protects a fiber's stack: the canary below each pooled stack (there
-// is no guard page, see stack_pool.hpp).
+// What protects a fiber's stack: the guard page below each pooled stack,
+// whose fault is reported naming the process (core/overflow_report), and
+// the canary above it (see stack_pool.hpp).
 
 #include <gtest/gtest.h>
 
@@ -32,7 +33,7 @@ TEST(FiberStackSafetyDeathTest, an_overflow_is_reported_not_silent) {
           self.receive_for<int>(1ms);  // parks: the canary is checked here
         });
       },
-      "overflowed its 65536-byte stack");
+      "process <0\\.[0-9]+\\.0> overflowed its stack of 65536 bytes");
 }
 
 TEST(FiberStackSafety, a_deep_but_fitting_frame_is_fine) {

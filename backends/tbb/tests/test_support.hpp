@@ -1,22 +1,13 @@
 #pragma once
-// Shared by the tbb backend's tests: timeouts scaled like the conformance
-// suite's ($ACTORSPEC_TIMEOUT_SCALE, for slow sanitizer builds).
+// Shared by the tbb backend's tests. Timeouts come from the conformance
+// fixture (patience(), scaled() with $ACTORSPEC_TIMEOUT_SCALE).
 
-#include <chrono>
-#include <cstdlib>
+#include "actorspec_conformance/fixture.hpp"
 
 namespace actorspec::tbb_backend::testing {
 
-inline double timeout_scale() {
-  const char* env = std::getenv("ACTORSPEC_TIMEOUT_SCALE");
-  const double s = env ? std::atof(env) : 1.0;
-  return s > 0 ? s : 1.0;
-}
-
-template <class Rep, class Period>
-std::chrono::nanoseconds scaled(std::chrono::duration<Rep, Period> d) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(d * timeout_scale());
-}
+using conformance::patience;
+using conformance::scaled;
 
 // ThreadSanitizer registers every fiber as a thread and dies past 8128
 // live ones, so the stress tests shrink their process counts under it.
@@ -25,8 +16,5 @@ inline constexpr int kMaxStressProcesses = 5000;
 #else
 inline constexpr int kMaxStressProcesses = 20000;
 #endif
-
-// Long enough that only a broken runtime waits this long.
-inline std::chrono::nanoseconds patience() { return scaled(std::chrono::seconds(20)); }
 
 }  // namespace actorspec::tbb_backend::testing

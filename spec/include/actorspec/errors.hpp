@@ -77,6 +77,14 @@ class RuntimeStopped : public Error {
   RuntimeStopped() : Error("the runtime is shut down; no new process can start") {}
 };
 
+// A process could not be started because the system (or the runtime) ran
+// out of something: threads, memory maps, stack memory. Erlang's
+// system_limit. The message names the limit; the spawn had no effect.
+class SystemLimit : public Error {
+ public:
+  explicit SystemLimit(const std::string& what) : Error("system limit: " + what) {}
+};
+
 // make_runtime with a name no backend registered.
 class UnknownBackend : public Error {
  public:

@@ -16,11 +16,23 @@
 
 namespace actorspec {
 
+// make_runtime checks these before any backend sees them and throws BadArg
+// for a value out of range, the same way on every backend (SPEC RT-13).
 struct RuntimeOptions {
   // Worker threads for pooled backends (tbb, fiber); 0 = the hardware's.
+  // At most kMaxWorkers.
   unsigned workers = 0;
-  // Stack size per process in bytes; 0 = the backend's default.
+  // Stack size per process in bytes; 0 = the backend's default. Otherwise
+  // at least kMinStackSize and at most kMaxStackSize; a backend rounds it
+  // up to whole pages, and a stack overflow ends the program with a report
+  // naming the process (SPEC RT-17).
   std::size_t stack_size = 0;
+
+  static constexpr unsigned kMaxWorkers = 1024;
+  // glibc's PTHREAD_STACK_MIN on x86-64 and aarch64: smaller stacks cannot
+  // even hold a signal frame.
+  static constexpr std::size_t kMinStackSize = 16 * 1024;
+  static constexpr std::size_t kMaxStackSize = std::size_t{1} << 30;
 };
 
 class Runtime {

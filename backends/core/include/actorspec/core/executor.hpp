@@ -63,7 +63,7 @@ class Executor {
   // The process *of this executor* running on the caller's execution
   // context, or nullptr: a process of another runtime (of this backend or
   // another) is outside this one, so from it this runtime's run(),
-  // shutdown() and destruction work as from any outside thread (SPEC RT-11).
+  // shutdown() and destruction work as from any outside thread (SPEC RT-12).
   virtual Schedulable* current() = 0;
 
   // Waits until every launched entry has returned, then releases the
