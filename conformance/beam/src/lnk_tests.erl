@@ -21,14 +21,38 @@ ping(P) -> P ! {ping, self()}, conf_lib:await({pong, P}).
 mailbox_of(P) -> P ! {mailbox, self()}, receive {mailbox, P, M} -> M end.
 link_them(A, B) -> A ! {link, B, self()}, conf_lib:await({linked, A}).
 
+%% Waits until P's mailbox holds Msg: for an 'EXIT' that a third process's
+%% end sends to P, which nothing orders against our own messages to P.
+%% Polls process_info (yielding), fails after 4 s.
+until_no_links(P) -> until_no_links(P, erlang:monotonic_time(millisecond) + 4000).
+until_no_links(P, Deadline) ->
+    case links(P) of
+        [] -> ok;
+        Ls ->
+            erlang:monotonic_time(millisecond) < Deadline orelse erlang:error({still_linked, P, Ls}),
+            erlang:yield(),
+            until_no_links(P, Deadline)
+    end.
+
+until_in_mailbox_of(P, Msg) -> until_in_mailbox_of(P, Msg, erlang:monotonic_time(millisecond) + 4000).
+until_in_mailbox_of(P, Msg, Deadline) ->
+    {messages, Ms} = process_info(P, messages),
+    case lists:member(Msg, Ms) of
+        true -> ok;
+        false ->
+            erlang:monotonic_time(millisecond) < Deadline orelse erlang:error({never_arrived, Msg, Ms}),
+            erlang:yield(),
+            until_in_mailbox_of(P, Msg, Deadline)
+    end.
+
 'LNK_1_links_are_bidirectional_test'() -> t(fun() ->
     P = server(false), C = server(true),
     link_them(P, C),
     ?assertEqual([C], links(P)),
     ?assertEqual([P], links(C)),
     exit(P, boom1),
-    ping(C),
-    ?assertEqual([{'EXIT', P, boom1}], [M || M <- mailbox_of(C), element(1, M) =:= 'EXIT'])
+    until_in_mailbox_of(C, {'EXIT', P, boom1}),
+    ?assertEqual([{'EXIT', P, boom1}], mailbox_of(C))
 end).
 
 'LNK_2_a_link_is_not_counted_test'() -> t(fun() ->
@@ -80,7 +104,7 @@ end).
     exit(P, kill),
     ?assertEqual(killed, down(MP, P)),
     ?assertEqual(killed, down(MQ, Q)),
-    ping(R),
+    until_in_mailbox_of(R, {'EXIT', P, killed}),
     ?assertEqual([{'EXIT', P, killed}], mailbox_of(R)),
     %% a process that kills its own linked partner is killed in turn
     ?assertEqual(killed, reason_of(fun() -> X = parked(), link(X), exit(X, kill), receive after infinity -> ok end end)),
@@ -112,6 +136,8 @@ end).
          A = server(false),
          {B, MB} = spawn_monitor(fun() -> link(A), End() end),
          ?assertEqual(normal, down(MB, B)),
+         %% A has handled B's exit signal once the link is gone from its side
+         until_no_links(A),
          ping(A)
      end || End <- [fun() -> ok end, fun() -> exit(normal) end]]
 end).
@@ -126,8 +152,11 @@ end).
     %% a trapping process stops a chain
     A = server(false), B = server(true), C = server(false),
     link_them(A, B), link_them(B, C),
+    MC = monitor(process, C),
     exit(C, boom),
-    ping(B), ping(A),
+    boom = down(MC, C),
+    until_in_mailbox_of(B, {'EXIT', C, boom}),
+    ping(B), ping(A),   % B trapped it; A, linked to B only, never heard of it
     ?assertEqual([{'EXIT', C, boom}], mailbox_of(B))
 end).
 
@@ -137,7 +166,7 @@ end).
     {P, MP} = spawn_monitor(fun() -> link(Q), link(R), process_flag(trap_exit, true), exit(kill) end),
     ?assertEqual(kill, down(MP, P)),
     ?assertEqual(kill, down(MQ, Q)),
-    ping(R),
+    until_in_mailbox_of(R, {'EXIT', P, kill}),
     ?assertEqual([{'EXIT', P, kill}], mailbox_of(R))
 end).
 
