@@ -51,23 +51,39 @@ progress(I, Total, Name, {ok, Ns, _}) -> io:format("  [~b/~b] ~-44s ~.1f ns~n", 
 progress(I, Total, Name, {error, Why}) -> io:format("  [~b/~b] ~-44s ERROR ~ts~n", [I, Total, Name, Why]).
 
 %% One repetition in a driver process of its own; the family function returns
-%% {Seconds, Counters} for the batch of Ops operations.
+%% {Seconds, Counters} for the batch of Ops operations. The driver then ends
+%% with a reason that is not normal, so every helper it linked (ring members,
+%% servers, parked processes) ends with it; the next repetition starts once
+%% the node is back to the processes it had before.
 repetition(_Name, Ops, Fun) ->
     Parent = self(),
+    Baseline = erlang:system_info(process_count),
     {Pid, Ref} = spawn_monitor(fun() ->
         Cpu0 = cpu_ms(),
         {Seconds, Counters} = Fun(),
-        Parent ! {done, self(), Seconds, Counters, cpu_ms() - Cpu0}
+        Parent ! {done, self(), Seconds, Counters, cpu_ms() - Cpu0},
+        exit(repetition_over)
     end),
-    receive
+    Result = receive
         {done, Pid, Seconds, Counters, CpuMs} ->
-            erlang:demonitor(Ref, [flush]),
+            repetition_over = await_down(Ref, Pid),
             {ok, Seconds * 1.0e9 / Ops, [{cpu_ns, CpuMs * 1.0e6 / Ops} | Counters]};
         {'DOWN', Ref, process, Pid, Why} ->
             {error, iolist_to_binary(io_lib:format("the driver process ended with ~0tP", [Why, 12]))}
     after ?TIMEOUT_MS ->
         exit(Pid, kill),
         {error, <<"the repetition did not finish in 300 s">>}
+    end,
+    settle(Baseline, erlang:monotonic_time(millisecond) + 30000),
+    Result.
+
+await_down(Ref, Pid) -> receive {'DOWN', Ref, process, Pid, Why} -> Why end.
+
+%% Waits (yielding) until the helpers of the last repetition are gone.
+settle(Baseline, Deadline) ->
+    case erlang:system_info(process_count) =< Baseline orelse erlang:monotonic_time(millisecond) > Deadline of
+        true -> ok;
+        false -> erlang:yield(), settle(Baseline, Deadline)
     end.
 
 %% CPU time of the whole node (every scheduler), in ms.
