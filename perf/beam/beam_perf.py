@@ -118,12 +118,31 @@ def merge(into, beam_path) -> int:
         if k.startswith("actorspec_beam_"):
             ctx[k] = v
     ctx["actorspec_beam_timing"] = bctx.get("actorspec_timing", "")
-    perf["benchmarks"] = [b for b in perf.get("benchmarks", [])
-                          if not b.get("run_name", b.get("name", "")).split("_")[0].endswith("/beam")]
-    perf["benchmarks"] += beam.get("benchmarks", [])
+    cpp = [b for b in perf.get("benchmarks", []) if not is_beam(b)]
+    perf["benchmarks"] = cpp + [placed(b, cpp) for b in beam.get("benchmarks", [])]
     with open(into, "w", encoding="utf-8") as f:
         json.dump(perf, f, indent=1)
     return 0
+
+
+def is_beam(row) -> bool:
+    return row.get("run_name", row.get("name", "")).endswith("/beam")
+
+
+def case_of(row) -> str:
+    return row.get("run_name", row.get("name", "")).rsplit("/", 1)[0]
+
+
+def placed(row, cpp_rows):
+    """The BEAM row numbered beside the C++ rows of the same case (the report
+    orders families by Google Benchmark's family_index), after them if none."""
+    row = dict(row)
+    same = [r.get("family_index", 0) for r in cpp_rows if case_of(r) == case_of(row)]
+    last = max([r.get("family_index", 0) for r in cpp_rows] or [0])
+    row["family_index"] = max(same) if same else last + 1 + row.get("family_index", 0)
+    row["per_family_instance_index"] = 1 + max([r.get("per_family_instance_index", 0) for r in cpp_rows
+                                                 if case_of(r) == case_of(row)] or [0])
+    return row
 
 
 def main(argv) -> int:

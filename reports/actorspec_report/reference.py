@@ -1,0 +1,86 @@
+"""Every C++ backend against the reference column, the BEAM.
+
+For each benchmark (a case: family plus arguments) that a backend and the
+reference both ran, the ratio of medians (backend / reference: below 1 the
+backend is faster) and a verdict from the same test the baseline comparison
+uses, a two-sided Mann-Whitney U over the repetitions at alpha 0.05:
+`beats` (significantly faster), `loses` (significantly slower), `ties` (no
+significant difference), or `unknown` (an error, no data, or fewer than 3
+repetitions on either side: never guessed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+from . import stats
+from .perf import Case, Family, Measured
+
+REFERENCE = "beam"
+BEATS, TIES, LOSES, UNKNOWN = "beats", "ties", "loses", "unknown"
+VERDICTS = (BEATS, TIES, LOSES, UNKNOWN)
+
+
+@dataclass
+class VsReference:
+    case: str
+    backend: str
+    ratio: Optional[float]      # backend median / reference median
+    pvalue: Optional[float]
+    verdict: str
+    why: str = ""               # for unknown: what was missing
+
+
+def _usable(m: Optional[Measured]) -> Optional[str]:
+    """Why a measurement cannot be compared, or None when it can."""
+    if m is None:
+        return "not run"
+    if m.bench.error:
+        return f"error: {m.bench.error}"
+    if not m.summary:
+        return "no data"
+    if len(m.bench.times_ns) < stats.MIN_REPETITIONS:
+        return f"{len(m.bench.times_ns)} repetitions (at least {stats.MIN_REPETITIONS} needed)"
+    return None
+
+
+def compare_case(case: Case, backend: str, reference: str = REFERENCE,
+                 alpha: float = stats.ALPHA) -> VsReference:
+    mine, ref = case.entries.get(backend), case.entries.get(reference)
+    ratio = None
+    if mine and ref and mine.summary and ref.summary and ref.summary.median > 0 and not (mine.bench.error or ref.bench.error):
+        ratio = mine.summary.median / ref.summary.median
+    for side, m in ((backend, mine), (reference, ref)):
+        why = _usable(m)
+        if why:
+            return VsReference(case.name, backend, ratio, None, UNKNOWN, f"{side}: {why}")
+    p = stats.mann_whitney_u(mine.bench.times_ns, ref.bench.times_ns).pvalue
+    if p >= alpha or mine.summary.median == ref.summary.median:
+        verdict = TIES
+    else:
+        verdict = BEATS if mine.summary.median < ref.summary.median else LOSES
+    return VsReference(case.name, backend, ratio, p, verdict)
+
+
+def against(families: Sequence[Family], reference: str = REFERENCE) -> List[VsReference]:
+    """One comparison per case and per backend other than the reference, for
+    cases the reference ran (or tried to run)."""
+    out: List[VsReference] = []
+    for fam in families:
+        for case in fam.cases:
+            if reference not in case.entries:
+                continue
+            for backend in case.entries:
+                if backend != reference:
+                    out.append(compare_case(case, backend, reference))
+    return out
+
+
+def tally(rows: Sequence[VsReference]) -> Dict[str, Dict[str, int]]:
+    """backend -> verdict -> number of benchmarks, every verdict present."""
+    out: Dict[str, Dict[str, int]] = {}
+    for r in rows:
+        counts = out.setdefault(r.backend, {v: 0 for v in VERDICTS})
+        counts[r.verdict] += 1
+    return out

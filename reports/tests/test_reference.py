@@ -1,0 +1,61 @@
+"""Every backend against the reference column (the BEAM)."""
+
+import unittest
+
+import support  # noqa: F401  (import path)
+
+from actorspec_report import gbench, perf, reference
+
+
+def families(**series):
+    rows = []
+    for name, times in series.items():
+        rows += [{"name": name.replace("__", "/"), "run_type": "iteration", "real_time": t, "time_unit": "ns"}
+                 for t in times]
+    run = gbench.parse({"benchmarks": rows})
+    return perf.analyse(run, run.backends())
+
+
+def by_backend(rows):
+    return {r.backend: r for r in rows}
+
+
+class Verdicts(unittest.TestCase):
+    def test_faster_slower_and_tied(self):
+        rows = by_backend(reference.against(families(
+            ring__fast=[10, 11, 12, 10, 11], ring__slow=[40, 41, 42, 40, 43],
+            ring__same=[20, 22, 21, 19, 23], ring__beam=[20, 21, 22, 20, 21])))
+        self.assertEqual(rows["fast"].verdict, reference.BEATS)
+        self.assertEqual(rows["slow"].verdict, reference.LOSES)
+        self.assertEqual(rows["same"].verdict, reference.TIES)
+        self.assertAlmostEqual(rows["fast"].ratio, 11 / 21)
+        self.assertLess(rows["fast"].pvalue, 0.05)
+        self.assertNotIn("beam", rows)
+
+    def test_too_few_repetitions_is_unknown_not_a_verdict(self):
+        rows = by_backend(reference.against(families(ring__fast=[1, 1], ring__beam=[50, 51])))
+        self.assertEqual(rows["fast"].verdict, reference.UNKNOWN)
+        self.assertIn("repetitions", rows["fast"].why)
+        self.assertAlmostEqual(rows["fast"].ratio, 1 / 50.5)
+
+    def test_a_case_the_reference_did_not_run_is_not_compared(self):
+        self.assertEqual(reference.against(families(ring__fast=[1, 2, 3])), [])
+
+    def test_an_error_is_unknown(self):
+        run = gbench.parse({"benchmarks": [
+            {"name": "ring/beam", "run_type": "iteration", "real_time": 5, "time_unit": "ns"}] * 3 + [
+            {"name": "ring/thread", "run_type": "iteration", "error_occurred": True,
+             "error_message": "boom", "real_time": 0, "time_unit": "ns"}]})
+        rows = by_backend(reference.against(perf.analyse(run, run.backends())))
+        self.assertEqual(rows["thread"].verdict, reference.UNKNOWN)
+        self.assertIn("boom", rows["thread"].why)
+
+    def test_tally_counts_every_verdict(self):
+        rows = reference.against(families(
+            a__x=[1, 1, 1, 1], a__beam=[5, 5, 6, 5], b__x=[9, 9, 9, 8], b__beam=[5, 5, 6, 5]))
+        t = reference.tally(rows)
+        self.assertEqual(t["x"], {reference.BEATS: 1, reference.TIES: 0, reference.LOSES: 1, reference.UNKNOWN: 0})
+
+
+if __name__ == "__main__":
+    unittest.main()
