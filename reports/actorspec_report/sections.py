@@ -10,15 +10,19 @@ from typing import Dict, List, Optional, Sequence
 
 from . import compare as cmp
 from . import markdown, units
-from .gtest import FAIL, NOT_RUN, PASS, TestResult
+from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
 from .html import attr, esc, slug
 from .matrix import Cell, Matrix
 from .meta import UNKNOWN, Facts, normalise_versions
 from .perf import Family, Measured
 from .spec import Spec
 
-_BADGE = {PASS: ("✓", "pass"), FAIL: ("✗", "fail"), NOT_RUN: ("–", "not run")}
-_STATUS_CLASS = {PASS: "pass", FAIL: "fail", NOT_RUN: "notrun"}
+_BADGE = {PASS: ("✓", "pass"), FAIL: ("✗", "fail"), NOT_RUN: ("–", "not run"),
+          DEVIATION: ("≠", "deviation (see rule)"), NOT_APPLICABLE: ("∅", "n/a")}
+_STATUS_CLASS = {PASS: "pass", FAIL: "fail", NOT_RUN: "notrun", DEVIATION: "deviation", NOT_APPLICABLE: "na"}
+# Statuses that are neither a failure nor a gap: the "only problems" filter
+# hides rows made of these.
+_SETTLED = {PASS, DEVIATION, NOT_APPLICABLE}
 # A coefficient of variation above this makes a median hard to trust.
 NOISY_CV = 0.10
 
@@ -105,6 +109,8 @@ def _cell(cell: Cell, backend: str, rule_id: str) -> str:
     if cell.status == FAIL:
         blocks = "".join(_failure_block(t) for t in cell.failures)
         return f"<td {common}><details><summary>{badge(cell.status)}</summary>{blocks}</details></td>"
+    if cell.status == DEVIATION:
+        return f'<td {common}><a href="#rule-{esc(rule_id)}">{badge(cell.status)}</a></td>'
     return f"<td {common}>{badge(cell.status)}</td>"
 
 
@@ -116,13 +122,14 @@ def _totals_cards(m: Matrix) -> str:
         t = totals[b]
         bar = "".join(
             f'<span class="seg {_STATUS_CLASS[s]}" style="width:{100.0 * t[s] / n:.2f}%"></span>'
-            for s in (PASS, FAIL, NOT_RUN) if t[s])
+            for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s])
         verdict = "fail" if t[FAIL] else ("pass" if t[PASS] else "notrun")
+        extra = "".join(f" · {t[s]} {_BADGE[s][1].split(' ')[0]}" for s in (DEVIATION, NOT_APPLICABLE) if t[s])
         cards.append(
             f'<div class="card {verdict}"><div class="card-title">{esc(b)}</div>'
             f'<div class="card-main">{t[PASS]}<span class="of">/{len(m.rows)} rules pass</span></div>'
             f'<div class="stack" aria-hidden="true">{bar}</div>'
-            f'<div class="card-sub">{t[FAIL]} fail · {t[NOT_RUN]} not run</div></div>')
+            f'<div class="card-sub">{t[FAIL]} fail · {t[NOT_RUN]} not run{extra}</div></div>')
     return '<div class="cards">' + "".join(cards) + "</div>"
 
 
@@ -154,7 +161,7 @@ def conformance(m: Matrix, spec_loaded: bool) -> str:
             area = row.area
             body.append(f'<tr class="area"><th colspan="{cols}" scope="rowgroup">{esc(area or "General")}</th></tr>')
         statuses = {c.status for c in row.cells.values()}
-        row_status = "fail" if FAIL in statuses else ("pass" if statuses == {PASS} else "mixed")
+        row_status = "fail" if FAIL in statuses else ("pass" if statuses <= _SETTLED else "mixed")
         rid = esc(row.rule_id)
         link = f'<a href="#rule-{rid}">{rid}</a>' if row.in_spec else f'{rid} <span class="tag warn">not in spec</span>'
         cells = "".join(_cell(row.cells[b], b, row.rule_id) for b in m.backends)
@@ -163,7 +170,10 @@ def conformance(m: Matrix, spec_loaded: bool) -> str:
     totals = m.totals()
     foot = "".join(
         f'<td class="tot"><span class="pass">{t[PASS]}</span> / <span class="fail">{t[FAIL]}</span> / '
-        f'<span class="notrun">{t[NOT_RUN]}</span></td>'
+        f'<span class="notrun">{t[NOT_RUN]}</span>'
+        + "".join(f' · <span class="{_STATUS_CLASS[s]}">{t[s]} {_BADGE[s][1].split(" ")[0]}</span>'
+                  for s in (DEVIATION, NOT_APPLICABLE) if t[s])
+        + "</td>"
         for t in (totals[b] for b in m.backends))
     unmapped = ""
     if m.unmapped:
@@ -180,6 +190,9 @@ def conformance(m: Matrix, spec_loaded: bool) -> str:
 <h2>Conformance</h2>
 <p class="lead">{len(m.rows)} rules × {len(m.backends)} backends. A rule passes on a backend when every test of it passed there,
 fails when any failed, and is <em>not run</em> when no test of it ran (none written, disabled, skipped, or no results).
+In the <code>beam</code> column (the same scenarios on Erlang/OTP, the reference) <em>deviation</em> marks a rule where the spec
+deliberately departs from the BEAM: the BEAM's test checks the BEAM's own behaviour (see the rule); <em>n/a</em> a rule with no
+BEAM counterpart.
 {failing} rule{'s' if failing != 1 else ''} fail on at least one backend.</p>
 {no_spec}
 {_totals_cards(m)}
