@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional, Sequence
 
-from . import compare, gbench, gtest, matrix, meta, perf
+from . import compare, gbench, gtest, matrix, meta, perf, reference
 from . import spec as spec_mod
 
 
@@ -35,6 +35,8 @@ class Report:
     changes: Optional[List[compare.Change]]
     baseline_label: str
     problems: List[str] = field(default_factory=list)
+    # Every other backend against the BEAM, per benchmark (empty without beam rows).
+    vs_reference: List[reference.VsReference] = field(default_factory=list)
 
 
 def _load_perf(paths: Sequence[str], what: str, problems: List[str]) -> Optional[gbench.PerfRun]:
@@ -96,4 +98,5 @@ def build(inputs: Inputs) -> Report:
     changes = compare.compare(baseline_run, perf_run) if baseline_run is not None else None
     return Report(facts=facts, backends=backends, spec=spec, spec_loaded=spec_loaded, matrix=conf,
                   perf_run=perf_run, families=families, changes=changes,
-                  baseline_label=", ".join(inputs.baseline), problems=problems)
+                  baseline_label=", ".join(inputs.baseline), problems=problems,
+                  vs_reference=reference.against(families))

@@ -5,12 +5,14 @@ reference both ran, the ratio of medians (backend / reference: below 1 the
 backend is faster) and a verdict from the same test the baseline comparison
 uses, a two-sided Mann-Whitney U over the repetitions at alpha 0.05:
 `beats` (significantly faster), `loses` (significantly slower), `ties` (no
-significant difference), or `unknown` (an error, no data, or fewer than 3
-repetitions on either side: never guessed).
+significant difference), or `unknown` (an error, no data, or too few
+repetitions for the test to reach significance at all: 3 against 3, the
+quick mode, cannot go below p = 0.1; never guessed as a tie).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
@@ -30,6 +32,12 @@ class VsReference:
     pvalue: Optional[float]
     verdict: str
     why: str = ""               # for unknown: what was missing
+
+
+def smallest_p(n1: int, n2: int) -> float:
+    """The smallest two-sided p the exact U test can give for these sample
+    sizes (complete separation): 2 / C(n1 + n2, n1)."""
+    return min(1.0, 2.0 / math.comb(n1 + n2, n1))
 
 
 def _usable(m: Optional[Measured]) -> Optional[str]:
@@ -55,6 +63,10 @@ def compare_case(case: Case, backend: str, reference: str = REFERENCE,
         why = _usable(m)
         if why:
             return VsReference(case.name, backend, ratio, None, UNKNOWN, f"{side}: {why}")
+    n1, n2 = len(mine.bench.times_ns), len(ref.bench.times_ns)
+    if smallest_p(n1, n2) >= alpha:
+        return VsReference(case.name, backend, ratio, None, UNKNOWN,
+                           f"{n1} against {n2} repetitions cannot reach p < {alpha} (smallest p {smallest_p(n1, n2):.3f})")
     p = stats.mann_whitney_u(mine.bench.times_ns, ref.bench.times_ns).pvalue
     if p >= alpha or mine.summary.median == ref.summary.median:
         verdict = TIES

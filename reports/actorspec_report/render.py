@@ -26,8 +26,10 @@ def to_html(report: Report, chartjs_source: str) -> str:
         sections.header(report.facts, report.problems),
         sections.toc(bool(report.families), report.changes is not None, bool(report.spec.rules)),
         sections.conformance(report.matrix, report.spec_loaded),
-        sections.performance(report.families, style, report.backends),
     ]
+    if report.families:
+        body.append(sections.against_reference(report.vs_reference, report.facts))
+    body.append(sections.performance(report.families, style, report.backends, report.vs_reference))
     if report.changes is not None:
         body.append(sections.baseline(report.changes, report.baseline_label))
     body.append(sections.spec_text(report.spec, report.matrix))

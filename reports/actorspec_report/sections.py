@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence
 
 from . import compare as cmp
-from . import markdown, units
+from . import markdown, reference, units
 from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
 from .html import attr, esc, slug
 from .matrix import Cell, Matrix
@@ -57,6 +57,8 @@ def header(facts: Facts, problems: Sequence[str]) -> str:
     ]
     if facts.wall_time != UNKNOWN:
         items.append(_fact("Run time", facts.wall_time))
+    if facts.beam != UNKNOWN:
+        items.append(_fact("BEAM (reference)", facts.beam))
     versions = "".join(
         f'<li><span class="lib">{esc(k)}</span> <span class="{"unknown" if v == UNKNOWN else "ver"}">{esc(v)}</span></li>'
         for k, v in normalise_versions(facts.versions))
@@ -83,6 +85,7 @@ def header(facts: Facts, problems: Sequence[str]) -> str:
 def toc(has_perf: bool, has_baseline: bool, has_spec: bool) -> str:
     links = ['<a href="#conformance">Conformance</a>']
     if has_perf:
+        links.append('<a href="#vs-beam">Against the BEAM</a>')
         links.append('<a href="#performance">Performance</a>')
     if has_baseline:
         links.append('<a href="#baseline">Against baseline</a>')
@@ -232,11 +235,28 @@ def _median_cell(m: Measured, span: int) -> str:
     return f'<td class="num strong">{units.fmt_time(s.median)}</td><td class="num">{spread}</td>{cv}{ratio_html}'
 
 
-def _family_table(fam: Family, style) -> str:
+def _vs_reference_cell(case_name: str, backend: str, vs_ref) -> str:
+    """The ratio to the BEAM's median and its verdict (U test), or why none."""
+    if backend == reference.REFERENCE:
+        return '<td class="num vsref"><span class="muted">reference</span></td>'
+    r = vs_ref.get((case_name, backend))
+    if r is None:
+        return '<td class="num vsref"><span class="muted">–</span></td>'
+    ratio = units.fmt_ratio(r.ratio) if r.ratio is not None else "–"
+    title = f"p = {r.pvalue:.4f}" if r.pvalue is not None else r.why
+    return (f'<td class="num vsref"{attr("title", title)}{attr("data-verdict", r.verdict)}>{ratio} '
+            f'<span class="{r.verdict}">{esc(r.verdict)}</span></td>')
+
+
+def _family_table(fam: Family, style, vs_ref=None) -> str:
     counters = fam.counter_names
+    with_ref = any(reference.REFERENCE in c.entries for c in fam.cases)
+    vs_ref = vs_ref or {}
     head = ("<th scope=\"col\">Benchmark</th><th scope=\"col\">Backend</th><th scope=\"col\" class=\"num\">Median</th>"
             "<th scope=\"col\" class=\"num\">Min – max</th><th scope=\"col\" class=\"num\">CV</th>"
-            "<th scope=\"col\" class=\"num\">vs fastest</th><th scope=\"col\" class=\"num\">Reps</th>"
+            "<th scope=\"col\" class=\"num\">vs fastest</th>"
+            + ("<th scope=\"col\" class=\"num\">vs BEAM</th>" if with_ref else "")
+            + "<th scope=\"col\" class=\"num\">Reps</th>"
             + "".join(f'<th scope="col" class="num counter">{esc(c)}</th>' for c in counters))
     rows: List[str] = []
     for case in fam.cases:
@@ -251,9 +271,10 @@ def _family_table(fam: Family, style) -> str:
                 f'<td class="num counter">{esc(units.fmt_counter(c, m.counters[c]))}</td>' if c in m.counters
                 else '<td class="num counter">–</td>' for c in counters)
             broken = bool(m.bench.error) or not m.summary
-            tail = "" if broken else f'<td class="num">{reps}</td>{counter_cells}'
+            ref_cell = _vs_reference_cell(case.name, m.backend, vs_ref) if with_ref else ""
+            tail = "" if broken else f'{ref_cell}<td class="num">{reps}</td>{counter_cells}'
             cls = ' class="group-start"' if i == 0 else ""
-            cells = _median_cell(m, span=5 + len(counters))
+            cells = _median_cell(m, span=5 + len(counters) + (1 if with_ref else 0))
             rows.append(f"<tr{cls}>{first}<td class=\"be\">{dot}{esc(m.backend)}</td>{cells}{tail}</tr>")
     return (f'<div class="table-scroll"><table class="perf"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
@@ -267,7 +288,7 @@ def _caption(chart) -> str:
     return ""
 
 
-def performance(families: Sequence[Family], style, backends: Sequence[str]) -> str:
+def performance(families: Sequence[Family], style, backends: Sequence[str], vs_reference=()) -> str:
     if not families:
         return ('<section id="performance"><h2>Performance</h2>'
                 '<p class="empty">No benchmark results were given.</p></section>')
@@ -279,7 +300,8 @@ def performance(families: Sequence[Family], style, backends: Sequence[str]) -> s
 <h2>Performance</h2>
 <p class="lead">Real (wall-clock) time per iteration, lower is better. Bars and points are the <strong>median</strong> over
 repetitions; whiskers span the fastest to the slowest repetition and dots mark each repetition. Sweeps are drawn log-log.
-<em>vs fastest</em> is the median divided by the best backend's median on the same benchmark.</p>
+<em>vs fastest</em> is the median divided by the best backend's median on the same benchmark; <em>vs BEAM</em> the median
+divided by the BEAM's (the same work in Erlang on Erlang/OTP), with the U test's verdict.</p>
 <p class="legend">Backends: {legend}</p>
 <p class="families">{nav}</p>"""]
     for i, fam in enumerate(families):
@@ -289,9 +311,40 @@ repetitions; whiskers span the fastest to the slowest repetition and dots mark e
             + "></canvas></div></figure>"
             for c in fam.charts)
         parts.append(f'<article class="family" id="family-{i}-{esc(slug(fam.name))}"><h3>{esc(fam.name)}</h3>'
-                     f'<div class="charts n{min(len(fam.charts), 2)}">{charts}</div>{_family_table(fam, style)}</article>')
+                     f'<div class="charts n{min(len(fam.charts), 2)}">{charts}</div>'
+                     f'{_family_table(fam, style, {(r.case, r.backend): r for r in vs_reference})}</article>')
     parts.append("</section>")
     return "\n".join(parts)
+
+
+# ----------------------------------------------------------- against the BEAM
+
+def against_reference(vs_reference: Sequence["reference.VsReference"], facts: Facts) -> str:
+    """Per backend: on how many benchmarks it beats the BEAM, ties, loses."""
+    if not vs_reference:
+        why = facts.beam if facts.beam != UNKNOWN else "no BEAM rows in the benchmark results"
+        return (f'<section id="vs-beam" class="vsref"><h2>Against the BEAM</h2>'
+                f'<p class="empty">The BEAM reference rows are missing: {esc(why)}.</p></section>')
+    counts = reference.tally(vs_reference)
+    cards = []
+    for backend, c in counts.items():
+        total = sum(c.values())
+        cards.append(
+            f'<div class="card"{attr("data-backend", backend)}><div class="card-title">{esc(backend)}</div>'
+            f'<div class="card-main"><span class="beats">{c[reference.BEATS]}</span> · '
+            f'<span class="ties">{c[reference.TIES]}</span> · <span class="loses">{c[reference.LOSES]}</span>'
+            f'<span class="of"> of {total}</span></div>'
+            f'<div class="card-sub">beats · ties · loses{f" · {c[reference.UNKNOWN]} unknown" if c[reference.UNKNOWN] else ""}</div></div>')
+    schedulers = f" BEAM: {esc(facts.beam)}." if facts.beam != UNKNOWN else ""
+    return f"""<section id="vs-beam" class="vsref">
+<h2>Against the BEAM</h2>
+<p class="lead">Per backend, the benchmarks (family and arguments) on which its median real time is significantly lower than the
+BEAM's (<span class="beats">beats</span>), not significantly different (<span class="ties">ties</span>), or significantly higher
+(<span class="loses">loses</span>): two-sided Mann–Whitney U over the repetitions, α = 0.05; <em>unknown</em> where either side
+erred or had too few repetitions for the test to reach significance at all (3 against 3, the quick mode, cannot: its smallest
+p is 0.1).{schedulers}</p>
+<div class="cards">{"".join(cards)}</div>
+</section>"""
 
 
 # ------------------------------------------------------------------ baseline

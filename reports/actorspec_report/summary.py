@@ -9,7 +9,8 @@ from typing import List, Sequence
 
 from . import compare as cmp
 from . import units
-from .gtest import FAIL, NOT_RUN, PASS
+from . import reference
+from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS
 from .model import Report
 
 
@@ -39,9 +40,11 @@ def render(report: Report) -> str:
     totals = m.totals()
     lines.append(f"Conformance: rules per backend (of {len(m.rows)} rules)")
     if m.backends:
-        rows = [["backend", "pass", "fail", "not run"]]
-        rows += [[b, str(totals[b][PASS]), str(totals[b][FAIL]), str(totals[b][NOT_RUN])] for b in m.backends]
-        lines += _table(rows, [False, True, True, True])
+        extra = [s for s in (DEVIATION, NOT_APPLICABLE) if any(totals[b][s] for b in m.backends)]
+        rows = [["backend", "pass", "fail", "not run"] + extra]
+        rows += [[b, str(totals[b][PASS]), str(totals[b][FAIL]), str(totals[b][NOT_RUN])]
+                 + [str(totals[b][s]) for s in extra] for b in m.backends]
+        lines += _table(rows, [False] + [True] * (3 + len(extra)))
         failing = [f"{r.rule_id} ({', '.join(b for b, c in r.cells.items() if c.status == FAIL)})"
                    for r in m.failing_rules()]
         if failing:
@@ -50,7 +53,8 @@ def render(report: Report) -> str:
         lines.append("  no conformance results")
     lines.append("")
 
-    lines.append("Performance: median real time per iteration (ratio to fastest backend, * = fastest)")
+    lines.append("Performance: median real time per iteration (ratio to fastest backend, * = fastest; "
+                 "| ratio to the BEAM)")
     backends = report.backends
     rows = [["benchmark"] + list(backends)]
     for fam in report.families:
@@ -67,12 +71,27 @@ def render(report: Report) -> str:
                 else:
                     r = e.ratio or 1.0
                     star = "*" if abs(r - 1.0) < 1e-12 else " "
-                    row.append(f"{units.fmt_time(e.summary.median, ascii_only=True)} ({r:.2f}x){star}")
+                    beam = case.entries.get(reference.REFERENCE)
+                    vs = ""
+                    if b != reference.REFERENCE and beam and beam.summary and beam.summary.median > 0:
+                        vs = f" | {e.summary.median / beam.summary.median:.2f}x"
+                    row.append(f"{units.fmt_time(e.summary.median, ascii_only=True)} ({r:.2f}x){star}{vs}")
             rows.append(row)
     if len(rows) > 1:
         lines += _table(rows, [False] + [True] * len(backends))
     else:
         lines.append("  no benchmark results")
+
+    if report.families:
+        lines.append("")
+        lines.append("Against the BEAM (per benchmark; two-sided Mann-Whitney U, alpha 0.05):")
+        if report.vs_reference:
+            counts = reference.tally(report.vs_reference)
+            rows = [["backend", "beats", "ties", "loses", "unknown"]]
+            rows += [[b] + [str(c[v]) for v in reference.VERDICTS] for b, c in counts.items()]
+            lines += _table(rows, [False, True, True, True, True])
+        else:
+            lines.append(f"  no BEAM rows ({report.facts.beam})" if report.facts.beam != "unknown" else "  no BEAM rows")
 
     if report.changes is not None:
         lines.append("")

@@ -38,6 +38,13 @@ class Verdicts(unittest.TestCase):
         self.assertIn("repetitions", rows["fast"].why)
         self.assertAlmostEqual(rows["fast"].ratio, 1 / 50.5)
 
+    def test_three_against_three_can_never_be_significant_so_it_is_unknown(self):
+        rows = by_backend(reference.against(families(ring__fast=[1, 1, 1], ring__beam=[50, 51, 52])))
+        self.assertEqual(rows["fast"].verdict, reference.UNKNOWN)
+        self.assertIn("cannot reach", rows["fast"].why)
+        self.assertAlmostEqual(reference.smallest_p(3, 3), 0.1)
+        self.assertLess(reference.smallest_p(9, 9), 1e-4)
+
     def test_a_case_the_reference_did_not_run_is_not_compared(self):
         self.assertEqual(reference.against(families(ring__fast=[1, 2, 3])), [])
 

@@ -56,6 +56,17 @@ def otp_release() -> str:
         return "unknown"
 
 
+def describe(beam_perf_json: str) -> str:
+    """The header fact: which Erlang/OTP ran the BEAM rows, on how many schedulers."""
+    try:
+        with open(beam_perf_json, encoding="utf-8") as f:
+            ctx = json.load(f).get("context", {})
+        return (f"Erlang/OTP {ctx['actorspec_beam_otp_release']} (erts {ctx['actorspec_beam_erts_version']}); "
+                f"schedulers: {ctx['actorspec_beam_schedulers']}")
+    except (OSError, ValueError, KeyError):
+        return f"Erlang/OTP {otp_release()}; the BEAM perf rows are missing (see the run's output)"
+
+
 def run_conformance(build_dir: str, out_json: str) -> Tuple[int, str]:
     """Runs the BEAM tests; (exit status, the runner's summary line)."""
     cmd = ["erl", "-noshell", "-pa", conformance_ebin(build_dir), "-run", "actorspec_beam_conformance", "main",
@@ -89,6 +100,8 @@ def run_perf(build_dir: str, quick: bool, repetitions: Optional[int], filter_re:
              beam_json: str, perf_json: str) -> int:
     """Runs the BEAM families (two nodes: +S 1, then default schedulers) and
     merges them into perf_json (created if the C++ suite wrote none)."""
+    if os.path.exists(beam_json):
+        os.remove(beam_json)   # never report an earlier run's rows
     cmd = [sys.executable, BEAM_PERF, "run", "--ebin", perf_ebin(build_dir), "--out", beam_json]
     cmd += ["--quick"] if quick else []
     cmd += [f"--repetitions={repetitions}"] if repetitions else []

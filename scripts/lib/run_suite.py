@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timezone
+
+import beam_step
 from xml.sax.saxutils import escape, quoteattr
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -35,6 +37,9 @@ def parse_args(argv):
     p.add_argument("--fail-on-regression", action="store_true",
                    help="with --baseline: exit non-zero on a significant regression")
     p.add_argument("--repetitions", type=int, help="perf repetitions (default: 9, quick: 3)")
+    p.add_argument("--no-beam", action="store_true",
+                   help="do not run the spec's scenarios and the perf families on Erlang/OTP "
+                        "(the report's beam column then says 'not run')")
     return p.parse_args(argv)
 
 
@@ -207,7 +212,8 @@ def main(argv):
         print(f"scripts/run: unknown backend(s) {', '.join(unknown)}; registered: {', '.join(known)}", file=sys.stderr)
         return 2
 
-    steps = Steps(len(backends) + 2)
+    beam_why = beam_step.why_not(args.build_dir, args.no_beam)
+    steps = Steps(len(backends) + 3)
     json_paths, conformance_failed = [], False
     for b in backends:
         steps.next(f"conformance: {b}")
@@ -223,6 +229,24 @@ def main(argv):
             print(f"  {f}", flush=True)
         conformance_failed |= rc != 0
         json_paths.append(path)
+    # The reference column: the same scenarios on Erlang/OTP, or a column of
+    # "not run" that says why.
+    steps.next("conformance: beam (Erlang/OTP, the reference)")
+    beam_json = os.path.join(args.out, "conformance-beam.json")
+    if os.path.exists(beam_json):
+        os.remove(beam_json)
+    if beam_why is None:
+        rc, line = beam_step.run_conformance(args.build_dir, beam_json)
+        print(f"  {line or f'the BEAM runner exited with {rc} and no summary'}", flush=True)
+        if not os.path.exists(beam_json):
+            beam_why = f"not run: the BEAM conformance runner exited with {rc} before writing results"
+            conformance_failed = True
+        else:
+            conformance_failed |= rc != 0
+    if beam_why is not None:
+        print(f"  {beam_why}", flush=True)
+        beam_step.write_not_run(beam_json, beam_why)
+    json_paths.append(beam_json)
     merge_gtest_json(json_paths, os.path.join(args.out, "conformance.json"))
     write_junit(json_paths, os.path.join(args.out, "conformance.xml"))
 
@@ -231,6 +255,13 @@ def main(argv):
     perf_rc = run_perf(perf_bin, args, backends, perf_json)
     if perf_rc != 0:
         print(f"  the perf suite exited with {perf_rc}; its results are reported as they are", flush=True)
+    if beam_why is None:
+        print("  beam: the same families on Erlang/OTP (+S 1 for ping_pong/same_worker, default schedulers otherwise)",
+              flush=True)
+        beam_rc = beam_step.run_perf(args.build_dir, args.quick, args.repetitions, args.filter,
+                                     os.path.join(args.out, "perf-beam.json"), perf_json)
+        if beam_rc != 0:
+            print(f"  the BEAM perf run exited with {beam_rc}; its results are reported as they are", flush=True)
 
     steps.next("report")
     meta = {
@@ -243,6 +274,7 @@ def main(argv):
         "mode": "quick" if args.quick else "full",
         "backends": ",".join(backends),
         "wall_time_s": round(time.monotonic() - started, 1),
+        "beam": beam_why or beam_step.describe(os.path.join(args.out, "perf-beam.json")),
     }
     meta_path = os.path.join(args.out, "meta.json")
     with open(meta_path, "w", encoding="utf-8") as f:
