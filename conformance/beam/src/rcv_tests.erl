@@ -109,8 +109,9 @@ end).
     receive {done, R, Ms, Left} ->
         Noise ! stop,
         ?assertEqual(timeout, R),
+        %% not early; had the noise restarted the timer, W would never report
+        %% and the test would time out
         ?assert(Ms >= 300),
-        ?assert(Ms < 3000),
         ?assert(length(Left) > 0),
         ?assertEqual([], [X || X <- Left, X =/= noise])
     end
