@@ -66,3 +66,29 @@ class Verdicts(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Rendering(unittest.TestCase):
+    def test_the_section_counts_per_backend(self):
+        from actorspec_report import meta, sections
+        rows = reference.against(families(
+            a__x=[1, 1, 1, 1], a__beam=[5, 5, 6, 5], b__x=[9, 9, 9, 8], b__beam=[5, 5, 6, 5]))
+        html = sections.against_reference(rows, meta.Facts(beam="Erlang/OTP 25; schedulers: 2"))
+        self.assertIn('data-backend="x"', html)
+        self.assertIn('<span class="beats">1</span>', html)
+        self.assertIn('<span class="loses">1</span>', html)
+        self.assertIn("Erlang/OTP 25", html)
+
+    def test_a_missing_reference_says_why(self):
+        from actorspec_report import meta, sections
+        html = sections.against_reference([], meta.Facts(beam="not run: --no-beam was given"))
+        self.assertIn("not run: --no-beam was given", html)
+
+    def test_family_table_has_the_ratio_and_verdict(self):
+        from actorspec_report import charts, sections
+        fams = families(a__x=[1, 1, 1, 1], a__beam=[5, 5, 6, 5])
+        rows = reference.against(fams)
+        html = sections.performance(fams, charts.Style(["x", "beam"]), ["x", "beam"], rows)
+        self.assertIn("vs BEAM", html)
+        self.assertIn('data-verdict="beats"', html)
+        self.assertIn("reference", html)
