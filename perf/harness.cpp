@@ -1,11 +1,14 @@
 #include "harness.hpp"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <exception>
 #include <fstream>
+#include <string>
+#include <thread>
 
 namespace actorspec::perf {
 
@@ -49,11 +52,86 @@ std::optional<double> run_driver(benchmark::State& state, Runtime& rt, const std
   return seconds;
 }
 
+namespace {
+
+// Threads of this process (Linux /proc/self/status), 0 if unknown.
+long thread_count() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("Threads:", 0) == 0) return std::stol(line.substr(8));
+  }
+  return 0;
+}
+
+// Runnable tasks on the whole machine right now (/proc/loadavg's "R/T").
+long runnable_tasks() {
+  std::ifstream loadavg("/proc/loadavg");
+  double a = 0, b = 0, c = 0;
+  std::string rt;
+  loadavg >> a >> b >> c >> rt;
+  return rt.empty() ? 0 : std::stol(rt.substr(0, rt.find('/')));
+}
+
+struct Usage {
+  long involuntary_switches;
+  long voluntary_switches;
+  double cpu_seconds;  // user + system, every thread of the process
+};
+
+Usage usage() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  return {u.ru_nivcsw, u.ru_nvcsw, secs(u.ru_utime) + secs(u.ru_stime)};
+}
+
+// Lets what the previous repetition left behind finish before the clock
+// starts: the thread backend's processes are OS threads that end after
+// their runtime is gone, and thousands of them exiting would be paid for
+// by whichever benchmark runs next. Waits until the thread count has held
+// still for 5 ms, at most 2 s. Not synchronisation: a measurement quiet
+// period, and the count it saw is reported.
+long settle() {
+  using namespace std::chrono;
+  const auto give_up = steady_clock::now() + seconds(2);
+  long last = thread_count();
+  auto still_since = steady_clock::now();
+  while (steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(milliseconds(1));
+    const long now = thread_count();
+    if (now != last) {
+      last = now;
+      still_since = steady_clock::now();
+    } else if (steady_clock::now() - still_since >= milliseconds(5)) {
+      break;
+    }
+  }
+  return last;
+}
+
+}  // namespace
+
 void measure(benchmark::State& state, Runtime& rt, std::int64_t ops, const std::function<double(Process&)>& driver) {
   while (state.KeepRunningBatch(ops)) {
+    state.PauseTiming();
+    settle();
+    const long runnable = runnable_tasks();
+    const Usage before = usage();
+    state.ResumeTiming();
     const auto seconds = run_driver(state, rt, driver);
     if (!seconds) break;
     state.SetIterationTime(*seconds);
+    const Usage after = usage();
+    // Why repetitions disagree, per repetition: how often the kernel took a
+    // CPU away from this process during the batch, and how many tasks
+    // (this one's included) wanted a CPU as it started. The report shows
+    // their medians; perf/README.md correlates them with the times.
+    // Also the CPU the whole process burnt per operation and how often its
+    // threads went to sleep: spinning shows as CPU, sleeping as switches.
+    state.counters["preemptions"] = static_cast<double>(after.involuntary_switches - before.involuntary_switches);
+    state.counters["sleeps"] = static_cast<double>(after.voluntary_switches - before.voluntary_switches);
+    state.counters["cpu_ns_per_op"] = (after.cpu_seconds - before.cpu_seconds) * 1e9 / static_cast<double>(ops);
+    state.counters["runnable_at_start"] = static_cast<double>(runnable);
   }
 }
 

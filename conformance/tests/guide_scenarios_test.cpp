@@ -1,5 +1,7 @@
-// Conformance tests for the GDE rules (spec/sections/95-gde.md): the
-// examples of the Elixir processes guide, written against actorspec.
+// Conformance tests for the GDE rules (spec/SPEC.md): the examples of the
+// Elixir processes guide. The guide's programs themselves (counter,
+// key-value store, parallel map, worker pool) live in guide/ and are the
+// same code the perf suite times (perf/bench_guide_*.cpp).
 #include <algorithm>
 #include <deque>
 #include <map>
@@ -10,6 +12,10 @@
 #include <vector>
 
 #include "actorspec_conformance/fixture.hpp"
+#include "actorspec_guide/counter.hpp"
+#include "actorspec_guide/kv_store.hpp"
+#include "actorspec_guide/parallel_map.hpp"
+#include "actorspec_guide/worker_pool.hpp"
 
 using namespace std::chrono_literals;
 
@@ -23,67 +29,24 @@ struct Stop {};
 
 // ---- GDE-1: the counter ----------------------------------------------------
 
-namespace counter {
-
-struct Increment {
-  Pid from;
-};
-struct Get {
-  Pid from;
-};
-struct Value {
-  int value;
-};
-
-// Counter.start/1: the state lives in the loop, one message at a time.
-Body start(int initial) {
-  return [initial](Process& self) {
-    int value = initial;
-    for (bool running = true; running;) {
-      running = self.receive(
-          on<Increment>([&](Increment m) {
-            self.send(m.from, Value{++value});
-            return true;
-          }),
-          on<Get>([&](Get m) {
-            self.send(m.from, Value{value});
-            return true;
-          }),
-          on<Stop>([] { return false; }));
-    }
-  };
-}
-
-// The client functions, with the guide's timeout: nullopt when none came.
-std::optional<int> await_value(Process& client, std::chrono::milliseconds timeout) {
-  return client.receive(on<Value>([](Value v) { return std::optional<int>(v.value); }),
-                        after(timeout, [] { return std::optional<int>(); }));
-}
-std::optional<int> increment(Process& client, Pid c) {
-  client.send(c, Increment{client.self()});
-  return await_value(client, patience());
-}
-std::optional<int> get(Process& client, Pid c, std::chrono::milliseconds timeout) {
-  client.send(c, Get{client.self()});
-  return await_value(client, timeout);
-}
-
-}  // namespace counter
+namespace counter = guide::counter;
+namespace kv = guide::kv;
+namespace pool = guide::pool;
 
 TEST_P(GuideScenarios, GDE_1_counter) {
   run([](Process& self) {
     auto [c, ref] = self.spawn_monitor(counter::start(0));
-    EXPECT_EQ(counter::increment(self, c), 1);
-    EXPECT_EQ(counter::increment(self, c), 2);
+    EXPECT_EQ(counter::increment(self, c, patience()), 1);
+    EXPECT_EQ(counter::increment(self, c, patience()), 2);
     EXPECT_EQ(counter::get(self, c, patience()), 2);
-    EXPECT_EQ(counter::increment(self, c), 3);
+    EXPECT_EQ(counter::increment(self, c, patience()), 3);
 
     // Requests sent back to back, without waiting: handled in send order.
     for (int i = 0; i < 3; ++i) self.send(c, counter::Increment{self.self()});
     self.send(c, counter::Get{self.self()});
     for (int expected : {4, 5, 6, 6}) EXPECT_EQ(counter::await_value(self, patience()), expected);
 
-    self.send(c, Stop{});
+    counter::stop(self, c);
     EXPECT_EQ(expect_down(self, ref).reason, ExitReason::normal());
     // A request to a stopped counter gets no answer: only the client's own
     // timeout ends the wait.
@@ -95,91 +58,14 @@ TEST_P(GuideScenarios, GDE_1_counter_with_initial_value) {
   run([](Process& self) {
     auto [c, ref] = self.spawn_monitor(counter::start(10));
     EXPECT_EQ(counter::get(self, c, patience()), 10);
-    EXPECT_EQ(counter::increment(self, c), 11);
+    EXPECT_EQ(counter::increment(self, c, patience()), 11);
     EXPECT_EQ(counter::get(self, c, patience()), 11);
-    self.send(c, Stop{});
+    counter::stop(self, c);
     EXPECT_EQ(expect_down(self, ref).reason, ExitReason::normal());
   });
 }
 
 // ---- GDE-2: the key-value store --------------------------------------------
-
-namespace kv {
-
-struct Put {
-  std::string key;
-  int value;
-  Pid from;
-};
-struct GetKey {
-  std::string key;
-  Pid from;
-};
-struct Delete {
-  std::string key;
-  Pid from;
-};
-struct Keys {
-  Pid from;
-};
-struct Ok {};
-struct Found {
-  std::optional<int> value;
-};
-struct KeyList {
-  std::vector<std::string> keys;
-};
-
-// KVStore.start/0, keeping a std::map: keys come back sorted, always.
-Body start() {
-  return [](Process& self) {
-    std::map<std::string, int> state;
-    for (bool running = true; running;) {
-      running = self.receive(
-          on<Put>([&](Put m) {
-            state[m.key] = m.value;
-            self.send(m.from, Ok{});
-            return true;
-          }),
-          on<GetKey>([&](GetKey m) {
-            auto it = state.find(m.key);
-            self.send(m.from, Found{it == state.end() ? std::nullopt : std::optional<int>(it->second)});
-            return true;
-          }),
-          on<Delete>([&](Delete m) {
-            state.erase(m.key);
-            self.send(m.from, Ok{});
-            return true;
-          }),
-          on<Keys>([&](Keys m) {
-            KeyList list;
-            for (const auto& [k, _] : state) list.keys.push_back(k);
-            self.send(m.from, std::move(list));
-            return true;
-          }),
-          on<Stop>([] { return false; }));
-    }
-  };
-}
-
-void put(Process& client, Pid store, std::string key, int value) {
-  client.send(store, Put{std::move(key), value, client.self()});
-  expect<Ok>(client);
-}
-std::optional<int> get(Process& client, Pid store, std::string key) {
-  client.send(store, GetKey{std::move(key), client.self()});
-  return expect<Found>(client).value;
-}
-void del(Process& client, Pid store, std::string key) {
-  client.send(store, Delete{std::move(key), client.self()});
-  expect<Ok>(client);
-}
-std::vector<std::string> keys(Process& client, Pid store) {
-  client.send(store, Keys{client.self()});
-  return expect<KeyList>(client).keys;
-}
-
-}  // namespace kv
 
 TEST_P(GuideScenarios, GDE_2_key_value_store) {
   run([](Process& self) {
@@ -196,7 +82,7 @@ TEST_P(GuideScenarios, GDE_2_key_value_store) {
     kv::del(self, store, "never-there");  // deleting a missing key is fine
     kv::put(self, store, "b", 20);        // put replaces
     EXPECT_EQ(kv::get(self, store, "b"), 20);
-    self.send(store, Stop{});
+    kv::stop(self, store);
     EXPECT_EQ(expect_down(self, ref).reason, ExitReason::normal());
   });
 }
@@ -212,7 +98,7 @@ TEST_P(GuideScenarios, GDE_2_keys_sorted_however_many) {
       expected.push_back("k" + std::to_string(100 + i));
     }
     EXPECT_EQ(kv::keys(self, store), expected);
-    self.send(store, Stop{});
+    kv::stop(self, store);
     expect_down(self, ref);
   });
 }
@@ -416,26 +302,11 @@ TEST_P(GuideScenarios, GDE_7_registered_name) {
 
 namespace pmap {
 
-struct TaskResult {
-  Pid from;
-  int value;
-};
+using TaskResult = guide::pmap::TaskResult<int>;
 
-// ParallelProcessing.parallel_map/2: one process per element, results
-// collected by pid, so in input order whatever order they finish in.
-template <class F>
-std::vector<int> parallel_map(Process& self, const std::vector<int>& xs, F fn) {
-  const Pid parent = self.self();
-  std::vector<Pid> tasks;
-  for (int x : xs) tasks.push_back(self.spawn([parent, x, fn](Process& t) { t.send(parent, TaskResult{t.self(), fn(t, x)}); }));
-  std::vector<int> out;
-  for (Pid task : tasks)
-    out.push_back(expect<TaskResult>(self, [task](const TaskResult& r) { return r.from == task; }).value);
-  return out;
-}
-
-// The same with a failure path the guide's version lacks: each task is
-// monitored, so a crash is reported instead of waited for forever.
+// The guide's parallel_map (guide/) with a failure path it lacks: each task
+// is monitored, so a crash is reported instead of waited for forever. A
+// test's extension, not one of the guide's programs.
 struct Outcome {
   std::vector<int> values;
   std::optional<ExitReason> failure;
@@ -503,7 +374,7 @@ TEST_P(GuideScenarios, GDE_8_parallel_map_keeps_input_order) {
       }
       r.send(parent, std::move(order));
     });
-    const auto squares = pmap::parallel_map(self, xs, [releaser](Process& t, int x) {
+    const auto squares = guide::pmap::parallel_map(self, xs, [releaser](Process& t, int x) {
       t.send(releaser, pmap::TaskReady{t.self(), x});
       t.receive<Go>();
       return x * x;
@@ -531,96 +402,6 @@ TEST_P(GuideScenarios, GDE_8_parallel_map_reports_a_crashed_task) {
 
 // ---- GDE-9: a worker pool --------------------------------------------------
 
-namespace pool {
-
-struct Job {
-  int id;
-  int input;
-  Pid reply_to;
-};
-struct StartWorkers {
-  int count;
-};
-struct Ready {
-  std::string name;
-};
-struct Work {
-  Job job;
-};
-struct Done {
-  std::string name;
-  Job job;
-  int output;
-};
-struct Result {
-  int id;
-  int output;
-};
-
-int work(int input) { return input * input + 1; }
-
-// A worker registers its own name, as the guide's workers do, then tells the
-// coordinator it is ready; it is only ever addressed by name after that.
-Body worker(std::string name, Pid coordinator) {
-  return [name, coordinator](Process& self) {
-    self.register_name(name, self.self());
-    self.send(coordinator, Ready{name});
-    for (bool running = true; running;) {
-      running = self.receive(on<Work>([&](Work w) {
-                               self.send(coordinator, Done{name, w.job, work(w.job.input)});
-                               return true;
-                             }),
-                             on<Stop>([] { return false; }));
-    }
-  };
-}
-
-// Unlike the guide's coordinator, which answers no_workers_available when a
-// job comes before any worker is ready, this one queues the job.
-void coordinator(Process& self) {
-  std::deque<Job> queued;
-  std::deque<std::string> ready;
-  std::vector<std::pair<Pid, Ref>> workers;
-  auto dispatch = [&] {
-    while (!queued.empty() && !ready.empty()) {
-      self.send(ready.front(), Work{queued.front()});
-      ready.pop_front();
-      queued.pop_front();
-    }
-  };
-  for (;;) {
-    const bool running = self.receive(
-        on<Job>([&](Job j) {
-          queued.push_back(j);
-          dispatch();
-          return true;
-        }),
-        on<StartWorkers>([&](StartWorkers s) {
-          for (int i = 0; i < s.count; ++i)
-            workers.push_back(self.spawn_monitor(worker("pool-worker-" + std::to_string(i), self.self())));
-          return true;
-        }),
-        on<Ready>([&](Ready r) {
-          ready.push_back(r.name);
-          dispatch();
-          return true;
-        }),
-        on<Done>([&](Done d) {
-          self.send(d.job.reply_to, Result{d.job.id, d.output});
-          ready.push_back(d.name);
-          dispatch();
-          return true;
-        }),
-        on<Stop>([] { return false; }));
-    if (!running) break;
-  }
-  // By pid: a worker may not have registered yet if it never got work.
-  for (auto [pid, ref] : workers) self.send(pid, Stop{});
-  for (auto [pid, ref] : workers) EXPECT_EQ(expect_down(self, ref).reason, ExitReason::normal());
-}
-
-}  // namespace pool
-
 TEST_P(GuideScenarios, GDE_9_worker_pool_queues_early_work_and_loses_none) {
   run([](Process& self) {
     constexpr int kJobs = 300;
@@ -628,7 +409,7 @@ TEST_P(GuideScenarios, GDE_9_worker_pool_queues_early_work_and_loses_none) {
     auto [coord, coord_ref] = self.spawn_monitor(pool::coordinator);
     // Half the jobs arrive before any worker exists, let alone registered.
     for (int id = 0; id < kJobs / 2; ++id) self.send(coord, pool::Job{id, id, self.self()});
-    for (int i = 0; i < kWorkers; ++i) EXPECT_EQ(self.whereis("pool-worker-" + std::to_string(i)), std::nullopt);
+    for (int i = 0; i < kWorkers; ++i) EXPECT_EQ(self.whereis(pool::worker_name(i)), std::nullopt);
     self.send(coord, pool::StartWorkers{kWorkers});
     // The other half race with the workers starting and registering.
     for (int id = kJobs / 2; id < kJobs; ++id) self.send(coord, pool::Job{id, id, self.self()});
@@ -643,12 +424,12 @@ TEST_P(GuideScenarios, GDE_9_worker_pool_queues_early_work_and_loses_none) {
     }
     EXPECT_EQ(times_seen, std::vector<int>(kJobs, 1));
 
-    self.send(coord, Stop{});
+    self.send(coord, pool::Stop{});
     EXPECT_EQ(expect_down(self, coord_ref).reason, ExitReason::normal());
     // Every Result came from the coordinator, before its Down: a duplicate
     // would be here now.
     EXPECT_TRUE(drain(self).empty());
-    for (int i = 0; i < kWorkers; ++i) EXPECT_EQ(self.whereis("pool-worker-" + std::to_string(i)), std::nullopt);
+    for (int i = 0; i < kWorkers; ++i) EXPECT_EQ(self.whereis(pool::worker_name(i)), std::nullopt);
   });
 }
 

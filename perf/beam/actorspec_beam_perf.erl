@@ -39,6 +39,12 @@ main([Mode0, Group0, Out, Reps0 | Filter0]) ->
                                          Index)
                                || {Index, {Name, _, _, _}} <- lists:zip(lists:seq(0, length(Rows) - 1), Rows)]),
     actorspec_json:write_file(Out, {obj, [{context, context(Mode, Group)}, {benchmarks, Benchmarks}]}),
+    %% One line per row, as Google Benchmark's console prints aggregates
+    %% (scripts/run shows these as its progress).
+    [io:format("~ts ~.1f ns~n", [Name, Ns]) || {obj, KVs} <- Benchmarks,
+                                             {aggregate_name, median} <- [lists:keyfind(aggregate_name, 1, KVs)],
+                                             {name, Name} <- [lists:keyfind(name, 1, KVs)],
+                                             {real_time, Ns} <- [lists:keyfind(real_time, 1, KVs)]],
     Errors = [N || {N, _, _, {error, _}} <- Runs],
     erlang:halt(case Errors of [] -> 0; _ -> 1 end).
 
@@ -47,7 +53,7 @@ size(full, _, F) -> F.
 
 shuffle(L) -> [X || {_, X} <- lists:sort([{rand:uniform(), X} || X <- L])].
 
-progress(I, Total, Name, {ok, Ns, _}) -> io:format("  [~b/~b] ~-44s ~.1f ns~n", [I, Total, Name, Ns]);
+progress(_I, _Total, _Name, {ok, _Ns, _}) -> ok;
 progress(I, Total, Name, {error, Why}) -> io:format("  [~b/~b] ~-44s ERROR ~ts~n", [I, Total, Name, Why]).
 
 %% One repetition in a driver process of its own; the family function returns

@@ -2,8 +2,10 @@
 
 Exit status: 0 report written; 1 report written but an input was missing or
 unreadable and --strict was given; 3 report written and --fail-on-regression
-found a significant regression; 2 nothing written (bad usage, no
-Chart.js, cannot write the output).
+found a regression; 4 report written but --baseline could not be read or is
+not comparable with the run (without --force-compare), so no regression
+verdict exists; 2 nothing written (bad usage, no Chart.js, cannot write the
+output).
 """
 
 from __future__ import annotations
@@ -42,7 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-summary", dest="summary", action="store_false",
                    help="do not print the text summary")
     p.add_argument("--fail-on-regression", action="store_true",
-                   help="exit 3 when a benchmark regressed significantly against --baseline")
+                   help="exit 3 when a benchmark regressed against --baseline")
+    p.add_argument("--min-change", type=float, default=compare.DEFAULT_MIN_CHANGE, metavar="FRACTION",
+                   help="smallest change of a median that is a regression or improvement (default 0.05)")
+    p.add_argument("--force-compare", action="store_true",
+                   help="compare with a baseline from a different mode/machine/build/sizes, marking every row")
     p.add_argument("--strict", action="store_true",
                    help="exit 1 when an input was missing or unreadable (the report is still written)")
     return p
@@ -89,8 +95,11 @@ def main(argv: Optional[List[str]] = None) -> int:
             print(e, file=sys.stderr)
             return 2
 
+    if not 0 <= args.min_change < 10:
+        _parser().error(f"--min-change must be a fraction between 0 and 10, got {args.min_change}")
     report = model.build(model.Inputs(perf=args.perf, conformance=args.conformance, spec=args.spec,
-                                      baseline=args.baseline, meta=args.meta))
+                                      baseline=args.baseline, meta=args.meta, min_change=args.min_change,
+                                      force_compare=args.force_compare))
     for problem in report.problems:
         print(f"make_report: warning: {problem}", file=sys.stderr)
 
@@ -106,9 +115,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.out:
             sys.stdout.write(f"report: {os.path.abspath(args.out)}\n")
         sys.stdout.flush()
+    if args.baseline and (report.baseline_error or report.refused):
+        why = report.baseline_error or "not comparable: " + "; ".join(
+            report.mismatches or [f"{c.key}: {c.note}" for c in report.changes or []
+                                  if c.verdict == compare.NOT_COMPARABLE][:5])
+        print(f"make_report: error: no comparison with the baseline ({why}); "
+              f"--force-compare compares anyway", file=sys.stderr)
+        return 4
     if args.fail_on_regression and report.changes:
         regressed = [c for c in report.changes if c.verdict == compare.REGRESSION]
         if regressed:
-            print(f"make_report: {len(regressed)} significant regression(s) against the baseline", file=sys.stderr)
+            print(f"make_report: {len(regressed)} regression(s) against the baseline", file=sys.stderr)
             return 3
     return 1 if (args.strict and report.problems) else 0

@@ -9,10 +9,12 @@ different options still lines up.
 
 from __future__ import annotations
 
-import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
+
+from . import jsonfile
 
 # Path elements that Google Benchmark appends for run options. threads:N is
 # one of them but changes what is measured, so it is kept as an argument.
@@ -119,7 +121,7 @@ class PerfRun:
 
 
 def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _to_ns(value: float, unit: str) -> float:
@@ -181,6 +183,9 @@ def _absorb_row(bench: Benchmark, row: dict) -> None:
                 bench.aggregates[agg] = _to_ns(row["real_time"], unit)
         return
     if not _is_number(row.get("real_time")):
+        if isinstance(row.get("real_time"), float):
+            # NaN or infinity: the measurement is broken, say so on the row.
+            bench.error = f"real_time of a repetition is {row['real_time']}, not a finite number"
         return
     bench.times_ns.append(_to_ns(row["real_time"], unit))
     if _is_number(row.get("iterations")):
@@ -192,13 +197,16 @@ def _absorb_row(bench: Benchmark, row: dict) -> None:
 
 def load(path: str) -> PerfRun:
     try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as e:
-        raise PerfInputError(f"{path}: cannot read ({e.strerror})") from None
-    except json.JSONDecodeError as e:
-        raise PerfInputError(f"{path}: not valid JSON ({e})") from None
-    return parse(doc, source=path)
+        doc = jsonfile.load(path, "Google Benchmark JSON", allow_nonfinite=True)
+    except jsonfile.JsonFileError as e:
+        raise PerfInputError(str(e)) from None
+    run = parse(doc, source=path)
+    if not run.benchmarks:
+        raise PerfInputError(f"{path}: lists no benchmark")
+    if not any(b.times_ns or b.aggregates for b in run.benchmarks):
+        errors = sorted({b.error for b in run.benchmarks if b.error})
+        raise PerfInputError(f"{path}: no benchmark has a usable time" + (f" ({errors[0]})" if errors else ""))
+    return run
 
 
 def merge(runs: Iterable[PerfRun]) -> PerfRun:

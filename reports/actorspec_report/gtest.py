@@ -7,10 +7,11 @@ is the parameter after the last '/'.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import List, Optional
+
+from . import jsonfile
 
 PASS, FAIL, NOT_RUN = "pass", "fail", "not run"
 # Cell statuses of the reference column (the BEAM, conformance/beam/): a rule
@@ -103,10 +104,7 @@ def parse(doc: dict, source: str = "") -> List[TestResult]:
 
 def load(path: str) -> List[TestResult]:
     try:
-        with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
-    except OSError as e:
-        raise ConformanceInputError(f"{path}: cannot read ({e.strerror})") from None
-    except json.JSONDecodeError as e:
-        raise ConformanceInputError(f"{path}: not valid JSON ({e}); did the test binary crash?") from None
+        doc = jsonfile.load(path, "GoogleTest JSON")
+    except jsonfile.JsonFileError as e:
+        raise ConformanceInputError(str(e)) from None
     return parse(doc, source=path)

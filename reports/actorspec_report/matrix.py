@@ -8,7 +8,7 @@ or the backend's test binary produced no results).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
 
@@ -20,6 +20,9 @@ from .spec import Spec
 class Cell:
     status: str
     tests: List[TestResult] = field(default_factory=list)
+    # Set when the backend's suite crashed, hung or wrote nothing: the cell
+    # is a failure with this reason, never "not run".
+    error: str = ""
 
     @property
     def failures(self) -> List[TestResult]:
@@ -27,6 +30,8 @@ class Cell:
 
     def note(self) -> str:
         """Why a cell is what it is, in a few words (for titles and text)."""
+        if self.error:
+            return self.error
         ran = [t for t in self.tests if t.outcome != NOT_RUN]
         idle = [t for t in self.tests if t.outcome == NOT_RUN]
         if not self.tests:
@@ -61,6 +66,7 @@ class Matrix:
     backends: List[str]
     rows: List[Row]
     unmapped: List[TestResult]   # tests without a rule ID
+    crashed: Dict[str, str] = field(default_factory=dict)   # backend -> why no results
 
     def totals(self) -> Dict[str, Dict[str, int]]:
         out = {b: {s: 0 for s in STATUSES} for b in self.backends}
@@ -99,8 +105,11 @@ def order_backends(*sources: Sequence[str]) -> List[str]:
     return out
 
 
-def build(spec: Spec, results: Sequence[TestResult], backends: Sequence[str]) -> Matrix:
-    backends = order_backends(backends, [t.backend for t in results if t.rule_id is not None])
+def build(spec: Spec, results: Sequence[TestResult], backends: Sequence[str],
+          crashed: Optional[Dict[str, str]] = None) -> Matrix:
+    """crashed: backend -> why its suite produced no results (see Cell.error)."""
+    crashed = crashed or {}
+    backends = order_backends(backends, [t.backend for t in results if t.rule_id is not None], list(crashed))
     grouped: Dict[str, Dict[str, List[TestResult]]] = {}
     unmapped: List[TestResult] = []
     for t in results:
@@ -109,17 +118,21 @@ def build(spec: Spec, results: Sequence[TestResult], backends: Sequence[str]) ->
             continue
         grouped.setdefault(t.rule_id, {}).setdefault(t.backend, []).append(t)
 
+    def cell(per_backend: Dict[str, List[TestResult]], b: str) -> Cell:
+        c = _cell(per_backend.get(b, []))
+        if b in crashed and c.status == NOT_RUN:
+            return Cell(FAIL, c.tests, error=f"the {b} conformance suite {crashed[b]}")
+        return c
+
     rows: List[Row] = []
     for rule in spec.rules:
         per_backend = grouped.get(rule.id, {})
-        rows.append(Row(rule.id, rule.title, rule.area, True,
-                        {b: _cell(per_backend.get(b, [])) for b in backends}))
+        rows.append(Row(rule.id, rule.title, rule.area, True, {b: cell(per_backend, b) for b in backends}))
     # Tests that cite a rule the spec lacks are shown, not dropped: either the
     # test or the spec is wrong, and the reader should see which.
     known = {r.id for r in spec.rules}
     for rule_id in grouped:
         if rule_id not in known:
             per_backend = grouped[rule_id]
-            rows.append(Row(rule_id, "", "Not in the spec", False,
-                            {b: _cell(per_backend.get(b, [])) for b in backends}))
-    return Matrix(backends=backends, rows=rows, unmapped=unmapped)
+            rows.append(Row(rule_id, "", "Not in the spec", False, {b: cell(per_backend, b) for b in backends}))
+    return Matrix(backends=backends, rows=rows, unmapped=unmapped, crashed=dict(crashed))

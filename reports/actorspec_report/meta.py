@@ -133,8 +133,8 @@ def gather(context: Dict[str, object], meta: Optional[Dict[str, object]]) -> Fac
 
 
 def load_meta(path: str) -> Dict[str, object]:
-    with open(path, encoding="utf-8") as fh:
-        doc = json.load(fh)
+    from . import jsonfile
+    doc = jsonfile.load(path, "meta.json")
     if not isinstance(doc, dict):
         raise ValueError(f"{path}: expected a JSON object")
     return doc

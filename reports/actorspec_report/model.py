@@ -8,9 +8,9 @@ recorded and shown at the top of the page (and on stderr).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
-from . import compare, gbench, gtest, matrix, meta, perf, reference
+from . import comparable, compare, gbench, gtest, matrix, meta, perf, reference
 from . import spec as spec_mod
 
 
@@ -21,6 +21,8 @@ class Inputs:
     spec: Optional[str] = None
     baseline: Sequence[str] = ()
     meta: Optional[str] = None
+    min_change: float = compare.DEFAULT_MIN_CHANGE
+    force_compare: bool = False
 
 
 @dataclass
@@ -37,6 +39,24 @@ class Report:
     problems: List[str] = field(default_factory=list)
     # Every other backend against the BEAM, per benchmark (empty without beam rows).
     vs_reference: List[reference.VsReference] = field(default_factory=list)
+    # Result sources of this run that crashed, hung or wrote nothing (from
+    # meta.json's "suites"), as dicts with kind, backend, name, status, detail.
+    broken: List[Dict[str, object]] = field(default_factory=list)
+    # The baseline: could it be read, its facts beside the run's, what differs.
+    baseline_error: Optional[str] = None
+    baseline_facts: Dict[str, str] = field(default_factory=dict)
+    run_facts: Dict[str, str] = field(default_factory=dict)
+    mismatches: List[str] = field(default_factory=list)
+    refused: bool = False
+    min_change: float = compare.DEFAULT_MIN_CHANGE
+
+    @property
+    def broken_conformance(self) -> Dict[str, str]:
+        return {str(b["backend"]): f"{b['status']}: {b['detail']}" for b in self.broken if b.get("kind") == "conformance"}
+
+    @property
+    def broken_perf(self) -> List[Dict[str, object]]:
+        return [b for b in self.broken if b.get("kind") == "perf"]
 
 
 def _load_perf(paths: Sequence[str], what: str, problems: List[str]) -> Optional[gbench.PerfRun]:
@@ -53,7 +73,14 @@ def build(inputs: Inputs) -> Report:
     problems: List[str] = []
 
     perf_run = _load_perf(inputs.perf, "benchmark results", problems) or gbench.PerfRun({}, [])
-    baseline_run = _load_perf(inputs.baseline, "baseline", problems) if inputs.baseline else None
+    baseline_run, baseline_error = None, None
+    if inputs.baseline:
+        baseline_problems: List[str] = []
+        baseline_run = _load_perf(inputs.baseline, "baseline", baseline_problems)
+        problems += baseline_problems
+        if baseline_problems:
+            # Half a baseline would compare some rows and silently drop others.
+            baseline_run, baseline_error = None, "; ".join(baseline_problems)
 
     results: List[gtest.TestResult] = []
     for p in inputs.conformance:
@@ -82,6 +109,10 @@ def build(inputs: Inputs) -> Report:
         except (OSError, ValueError) as e:
             problems.append(f"meta: cannot use {inputs.meta} ({e})")
     facts = meta.gather(perf_run.context, meta_doc)
+    broken = [b for b in (meta_doc or {}).get("suites", []) or []
+              if isinstance(b, dict) and b.get("status") in ("crashed", "timed out", "no results")]
+    for b in broken:
+        problems.append(f"{b.get('kind')} on {b.get('backend')} ({b.get('name')}) {b.get('status')}: {b.get('detail')}")
 
     # Tests without a rule ID are plain unit tests, often not parameterised by
     # backend: their "backend" is no backend and must not become a column.
@@ -90,13 +121,44 @@ def build(inputs: Inputs) -> Report:
                                      [t.backend for t in rule_tests], perf_run.backends())
     # Backends named nowhere in the data (the default trio when nothing says
     # otherwise) would only add empty columns.
-    seen = set(t.backend for t in rule_tests) | set(perf_run.backends()) | set(facts.backends)
+    crashed = {str(b.get("backend")): f"{b.get('status')}: {b.get('detail')}" for b in broken
+               if b.get("kind") == "conformance"}
+    backends = matrix.order_backends(backends, list(crashed))
+    seen = set(t.backend for t in rule_tests) | set(perf_run.backends()) | set(facts.backends) | set(crashed)
     backends = [b for b in backends if b in seen]
 
-    conf = matrix.build(spec, results, backends)
+    conf = matrix.build(spec, results, backends, crashed=crashed)
     families = perf.analyse(perf_run, backends)
-    changes = compare.compare(baseline_run, perf_run) if baseline_run is not None else None
-    return Report(facts=facts, backends=backends, spec=spec, spec_loaded=spec_loaded, matrix=conf,
-                  perf_run=perf_run, families=families, changes=changes,
-                  baseline_label=", ".join(inputs.baseline), problems=problems,
-                  vs_reference=reference.against(families))
+
+    report = Report(facts=facts, backends=backends, spec=spec, spec_loaded=spec_loaded, matrix=conf,
+                    perf_run=perf_run, families=families, changes=None,
+                    baseline_label=", ".join(inputs.baseline), problems=problems, broken=broken,
+                    baseline_error=baseline_error, min_change=inputs.min_change,
+                    vs_reference=reference.against(families))
+    if baseline_run is not None:
+        current_context = _current_context(perf_run.context, facts)
+        report.run_facts = comparable.facts(current_context)
+        report.baseline_facts = comparable.facts(baseline_run.context)
+        report.mismatches = comparable.run_mismatches(baseline_run.context, current_context)
+        changes = compare.compare(baseline_run, perf_run, min_change=inputs.min_change,
+                                  force=inputs.force_compare)
+        if report.mismatches and not inputs.force_compare:
+            report.refused = True
+            changes = None
+        elif any(c.verdict == compare.NOT_COMPARABLE for c in changes):
+            report.refused = True
+        if inputs.force_compare and report.mismatches and changes is not None:
+            for c in changes:
+                c.warnings = list(report.mismatches) + c.warnings
+        report.changes = changes
+    return report
+
+
+def _current_context(context: Dict[str, object], facts: meta.Facts) -> Dict[str, object]:
+    """The run's context, completed from meta.json where the perf file is silent."""
+    out = dict(context)
+    for key, value in (("actorspec_cpu_model", facts.cpu_model), ("actorspec_cores", facts.cores),
+                       ("actorspec_mode", facts.mode), ("actorspec_build_type", facts.build_type)):
+        if not out.get(key) and value != meta.UNKNOWN:
+            out[key] = value
+    return out

@@ -22,6 +22,9 @@ class Measured:
     summary: Optional[stats.Summary]
     counters: Dict[str, float]          # median over repetitions
     ratio: Optional[float] = None       # median / fastest median in the case
+    median_ci: Optional[Tuple[float, float]] = None   # bootstrap 95% interval
+    ratio_ci: Optional[Tuple[float, float]] = None    # of median / leader's median
+    pvalue: Optional[float] = None      # U test against the case's leader
 
     @property
     def backend(self) -> str:
@@ -37,9 +40,19 @@ class Case:
     params: Dict[str, float]
     entries: Dict[str, Measured] = field(default_factory=dict)
 
+    # The backend with the lowest median, and the backends the data cannot
+    # tell apart from it (the leader included). "Fastest" is awarded only
+    # when that list is the leader alone: every other backend is slower by
+    # a U test at alpha 0.05 or by a ratio interval that excludes 1.
+    leader: Optional[str] = None
+    tied: List[str] = field(default_factory=list)
+
     def fastest(self) -> Optional[str]:
-        timed = [(m.summary.median, b) for b, m in self.entries.items() if m.summary]
-        return min(timed)[1] if timed else None
+        """The winner, or None when it is a tie (or nothing to compare)."""
+        return self.leader if self.leader and self.tied == [self.leader] else None
+
+    def is_tie(self) -> bool:
+        return len(self.tied) > 1
 
 
 @dataclass
@@ -65,7 +78,8 @@ class Family:
 def summarize_benchmark(bench: Benchmark) -> Measured:
     counters = {k: stats.median(v) for k, v in bench.counters.items() if v}
     if bench.times_ns:
-        return Measured(bench, stats.summarize(bench.times_ns), counters)
+        return Measured(bench, stats.summarize(bench.times_ns), counters,
+                        median_ci=stats.median_ci(bench.times_ns, bench.name.key, resamples=1000))
     # Only aggregates survive when a run used --benchmark_report_aggregates_only;
     # show them, with no spread, rather than nothing.
     agg = bench.aggregates
@@ -96,6 +110,31 @@ def _sweep_axis(cases: Sequence[Case]) -> Optional[str]:
     return best
 
 
+def _slower_than(leader: Measured, other: Measured) -> bool:
+    """Whether the data shows `other` slower than `leader` (see Case.tied)."""
+    a, b = leader.bench.times_ns, other.bench.times_ns
+    if not a or not b:
+        return False
+    other.pvalue = stats.gate_u_test(a, b).pvalue
+    other.ratio_ci = stats.ratio_ci(a, b, other.bench.name.key + "/vs-leader", resamples=1000)
+    return other.pvalue < stats.ALPHA or (other.ratio_ci is not None and other.ratio_ci[0] > 1.0)
+
+
+def rank(case: Case) -> None:
+    """Ratios to the lowest median, the leader and who ties with it."""
+    timed = sorted(((m.summary.median, b) for b, m in case.entries.items() if m.summary and not m.bench.error))
+    if not timed:
+        return
+    best_median, leader = timed[0]
+    for m in case.entries.values():
+        if m.summary and best_median:
+            m.ratio = m.summary.median / best_median
+    if len(timed) < 2:
+        return   # nothing to be fastest against
+    case.leader = leader
+    case.tied = [leader] + [b for _, b in timed[1:] if not _slower_than(case.entries[leader], case.entries[b])]
+
+
 def _chart_id(n: int) -> str:
     return f"chart-{n}"
 
@@ -120,11 +159,7 @@ def analyse(run: PerfRun, backends: Sequence[str]) -> List[Family]:
         cases = list(cases_by_name.values())
         for case in cases:
             case.entries = dict(sorted(case.entries.items(), key=lambda kv: order.get(kv[0], len(order))))
-            timed = [m.summary.median for m in case.entries.values() if m.summary]
-            best = min(timed) if timed else None
-            for m in case.entries.values():
-                if m.summary and best:
-                    m.ratio = m.summary.median / best
+            rank(case)
         axis = _sweep_axis(cases)
         charts: List[ChartSpec] = []
         if axis:

@@ -3,7 +3,8 @@
 For each benchmark (a case: family plus arguments) that a backend and the
 reference both ran, the ratio of medians (backend / reference: below 1 the
 backend is faster) and a verdict from the same test the baseline comparison
-uses, a two-sided Mann-Whitney U over the repetitions at alpha 0.05:
+uses (stats.gate_u_test), a two-sided Mann-Whitney U over the repetitions
+at alpha 0.05, and a bootstrap 95% interval of the ratio:
 `beats` (significantly faster), `loses` (significantly slower), `ties` (no
 significant difference), or `unknown` (an error, no data, or too few
 repetitions for the test to reach significance at all: 3 against 3, the
@@ -12,9 +13,8 @@ quick mode, cannot go below p = 0.1; never guessed as a tie).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import stats
 from .perf import Case, Family, Measured
@@ -32,12 +32,7 @@ class VsReference:
     pvalue: Optional[float]
     verdict: str
     why: str = ""               # for unknown: what was missing
-
-
-def smallest_p(n1: int, n2: int) -> float:
-    """The smallest two-sided p the exact U test can give for these sample
-    sizes (complete separation): 2 / C(n1 + n2, n1)."""
-    return min(1.0, 2.0 / math.comb(n1 + n2, n1))
+    ratio_ci: Optional[Tuple[float, float]] = None   # bootstrap 95% interval of the ratio
 
 
 def _usable(m: Optional[Measured]) -> Optional[str]:
@@ -64,15 +59,17 @@ def compare_case(case: Case, backend: str, reference: str = REFERENCE,
         if why:
             return VsReference(case.name, backend, ratio, None, UNKNOWN, f"{side}: {why}")
     n1, n2 = len(mine.bench.times_ns), len(ref.bench.times_ns)
-    if smallest_p(n1, n2) >= alpha:
+    ci = stats.ratio_ci(ref.bench.times_ns, mine.bench.times_ns, f"{case.name}/{backend}/vs-{reference}", resamples=1000)
+    smallest = stats.smallest_possible_p(n1, n2)
+    if smallest >= alpha:
         return VsReference(case.name, backend, ratio, None, UNKNOWN,
-                           f"{n1} against {n2} repetitions cannot reach p < {alpha} (smallest p {smallest_p(n1, n2):.3f})")
-    p = stats.mann_whitney_u(mine.bench.times_ns, ref.bench.times_ns).pvalue
+                           f"{n1} against {n2} repetitions cannot reach p < {alpha} (smallest p {smallest:.3f})", ci)
+    p = stats.gate_u_test(mine.bench.times_ns, ref.bench.times_ns).pvalue
     if p >= alpha or mine.summary.median == ref.summary.median:
         verdict = TIES
     else:
         verdict = BEATS if mine.summary.median < ref.summary.median else LOSES
-    return VsReference(case.name, backend, ratio, p, verdict)
+    return VsReference(case.name, backend, ratio, p, verdict, ratio_ci=ci)
 
 
 def against(families: Sequence[Family], reference: str = REFERENCE) -> List[VsReference]:

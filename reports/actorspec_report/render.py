@@ -23,15 +23,19 @@ def to_html(report: Report, chartjs_source: str) -> str:
     data = {"charts": [charts.describe(c, report.backends, style) for c in chart_specs]}
 
     body = [
-        sections.header(report.facts, report.problems),
-        sections.toc(bool(report.families), report.changes is not None, bool(report.spec.rules)),
+        sections.header(report.facts, report.problems,
+                        sections.baseline_facts(report.run_facts, report.baseline_facts, report.mismatches,
+                                                report.baseline_label, forced=not report.refused)),
+        sections.toc(bool(report.families), bool(report.baseline_label), bool(report.spec.rules)),
         sections.conformance(report.matrix, report.spec_loaded),
     ]
     if report.families:
         body.append(sections.against_reference(report.vs_reference, report.facts))
-    body.append(sections.performance(report.families, style, report.backends, report.vs_reference))
-    if report.changes is not None:
-        body.append(sections.baseline(report.changes, report.baseline_label))
+    body.append(sections.performance(report.families, style, report.backends, report.broken_perf,
+                                     report.vs_reference))
+    if report.baseline_label:
+        body.append(sections.baseline(report.changes, report.baseline_label, report.min_change,
+                                      report.mismatches, report.baseline_error))
     body.append(sections.spec_text(report.spec, report.matrix))
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     body.append(

@@ -14,7 +14,7 @@ from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
 from .html import attr, esc, slug
 from .matrix import Cell, Matrix
 from .meta import UNKNOWN, Facts, normalise_versions
-from .perf import Family, Measured
+from .perf import Case, Family, Measured
 from .spec import Spec
 
 _BADGE = {PASS: ("✓", "pass"), FAIL: ("✗", "fail"), NOT_RUN: ("–", "not run"),
@@ -38,7 +38,31 @@ def _fact(label: str, value: str, code: bool = False) -> str:
     return f"<div><dt>{esc(label)}</dt><dd{cls}>{shown}</dd></div>"
 
 
-def header(facts: Facts, problems: Sequence[str]) -> str:
+def baseline_facts(run: Dict[str, str], base: Dict[str, str], mismatches: Sequence[str], label: str,
+                   forced: bool) -> str:
+    """The baseline's facts beside the run's, differences marked."""
+    if not base:
+        return ""
+    rows = []
+    for k in run:
+        a, b = run[k], base.get(k, UNKNOWN)
+        differ = a != UNKNOWN and b != UNKNOWN and a.lower() != b.lower()
+        cls = ' class="differs"' if differ else ""
+        rows.append(f"<tr{cls}><th scope=\"row\">{esc(k)}</th><td>{esc(a)}</td><td>{esc(b)}</td>"
+                    f"<td>{'differs' if differ else ('unknown' if UNKNOWN in (a, b) else 'same')}</td></tr>")
+    note = ""
+    if mismatches:
+        what = ("compared anyway (--force-compare): every row below is marked" if forced
+                else "comparison refused: the runs measured different things")
+        note = (f'<div class="callout warn" role="alert"><strong>Baseline not comparable — {esc(what)}.</strong><ul>'
+                + "".join(f"<li>{esc(m)}</li>" for m in mismatches) + "</ul></div>")
+    return (f'<section id="baseline-facts" aria-label="This run and the baseline"><h2 class="mini">This run and the baseline '
+            f'<code>{esc(label)}</code></h2>{note}<table class="facts-compare"><thead><tr><th scope="col">Fact</th>'
+            f'<th scope="col">This run</th><th scope="col">Baseline</th><th scope="col"></th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></section>')
+
+
+def header(facts: Facts, problems: Sequence[str], extra: str = "") -> str:
     machine = facts.cpu_model
     if facts.cores != UNKNOWN:
         machine = f"{machine}, {facts.cores} cores" if machine != UNKNOWN else f"{facts.cores} cores"
@@ -79,7 +103,8 @@ def header(facts: Facts, problems: Sequence[str]) -> str:
 <section id="facts" aria-label="Run facts">
 <dl class="facts">{"".join(items)}</dl>
 <div class="versions"><h2 class="mini">Library versions</h2><ul>{versions}</ul></div>
-</section>"""
+</section>
+{extra}"""
 
 
 def toc(has_perf: bool, has_baseline: bool, has_spec: bool) -> str:
@@ -111,6 +136,8 @@ def _cell(cell: Cell, backend: str, rule_id: str) -> str:
               f'{attr("data-status", cell.status)}{attr("title", note)}{attr("aria-label", label)}')
     if cell.status == FAIL:
         blocks = "".join(_failure_block(t) for t in cell.failures)
+        if cell.error:
+            blocks = f'<div class="failure"><pre>{esc(cell.error)}</pre></div>' + blocks
         return f"<td {common}><details><summary>{badge(cell.status)}</summary>{blocks}</details></td>"
     if cell.status == DEVIATION:
         return f'<td {common}><a href="#rule-{esc(rule_id)}">{badge(cell.status)}</a></td>'
@@ -126,19 +153,22 @@ def _totals_cards(m: Matrix) -> str:
         bar = "".join(
             f'<span class="seg {_STATUS_CLASS[s]}" style="width:{100.0 * t[s] / n:.2f}%"></span>'
             for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s])
-        verdict = "fail" if t[FAIL] else ("pass" if t[PASS] else "notrun")
+        verdict = "fail" if (t[FAIL] or b in m.crashed) else ("pass" if t[PASS] else "notrun")
+        crash = (f'<div class="card-crash" data-crashed="{esc(b)}">suite {esc(m.crashed[b])}</div>'
+                 if b in m.crashed else "")
         extra = "".join(f" · {t[s]} {_BADGE[s][1].split(' ')[0]}" for s in (DEVIATION, NOT_APPLICABLE) if t[s])
         cards.append(
             f'<div class="card {verdict}"><div class="card-title">{esc(b)}</div>'
             f'<div class="card-main">{t[PASS]}<span class="of">/{len(m.rows)} rules pass</span></div>'
             f'<div class="stack" aria-hidden="true">{bar}</div>'
-            f'<div class="card-sub">{t[FAIL]} fail · {t[NOT_RUN]} not run{extra}</div></div>')
+            f'<div class="card-sub">{t[FAIL]} fail · {t[NOT_RUN]} not run{extra}</div>{crash}</div>')
     return '<div class="cards">' + "".join(cards) + "</div>"
 
 
 def _failure_list(m: Matrix) -> str:
     """Every failing test with its message, open: the first thing to read."""
-    items = []
+    items = [f'<details open><summary>{esc(b)}: the conformance suite did not finish</summary>'
+             f'<div class="failure"><pre>{esc(b)}: {esc(why)}</pre></div></details>' for b, why in m.crashed.items()]
     for row in m.rows:
         for b, cell in row.cells.items():
             for t in cell.failures:
@@ -215,7 +245,24 @@ BEAM counterpart.
 
 # --------------------------------------------------------------- performance
 
-def _median_cell(m: Measured, span: int) -> str:
+def _verdict_cell(case: Case, m: Measured) -> str:
+    """"fastest" only where the data shows it; "tie" lists who it cannot separate."""
+    ratio = m.ratio or 1.0
+    text = units.fmt_ratio(ratio) if abs(ratio - 1.0) >= 1e-12 else "1.00×"
+    if m.ratio_ci:
+        text += f' <span class="ci">[{m.ratio_ci[0]:.2f}–{m.ratio_ci[1]:.2f}]</span>'
+    p = f"U test vs leader p = {m.pvalue:.3g}" if m.pvalue is not None else ""
+    if case.fastest() == m.backend:
+        return (f'<td class="num best"{attr("title", "slower than no other backend; every other one is significantly slower")}>'
+                f'<span class="tag best">fastest</span></td>')
+    if case.is_tie() and m.backend in case.tied:
+        others = ", ".join(b for b in case.tied if b != m.backend)
+        return (f'<td class="num tie"{attr("title", ("not significantly different from " + others + ". " + p).strip())}>'
+                f'{text} <span class="tag tie">tie</span></td>')
+    return f'<td class="num"{attr("title", p) if p else ""}>{text}</td>'
+
+
+def _median_cell(m: Measured, span: int, case: Case) -> str:
     """Median, spread, CV and ratio cells; `span` columns for an error or no data."""
     if m.bench.error:
         return f'<td class="num err" colspan="{span}">error: {esc(m.bench.error)}</td>'
@@ -226,13 +273,14 @@ def _median_cell(m: Measured, span: int) -> str:
     noisy = s.cv > NOISY_CV
     # Aggregate-only input may carry no cv row at all: say so, not "0.0%".
     cv_text = "–" if (s.n == 0 and "cv" not in m.bench.aggregates) else f"{100 * s.cv:.1f}%"
-    cv = f'<td class="num{" noisy" if noisy else ""}"{attr("title", "noisy: CV above 10%") if noisy else ""}>{cv_text}</td>'
-    ratio = m.ratio or 1.0
-    if abs(ratio - 1.0) < 1e-12:
-        ratio_html = '<td class="num best"><span class="tag best">fastest</span></td>'
-    else:
-        ratio_html = f'<td class="num">{units.fmt_ratio(ratio)}</td>'
-    return f'<td class="num strong">{units.fmt_time(s.median)}</td><td class="num">{spread}</td>{cv}{ratio_html}'
+    if noisy:
+        cv_text += ' <span class="tag noisy">noisy</span>'
+    cv = (f'<td class="num{" noisy" if noisy else ""}"'
+          f'{attr("title", f"noisy: CV above {100 * NOISY_CV:.0f}%, repetitions disagree") if noisy else ""}>{cv_text}</td>')
+    ci = (f'<span class="ci">[{units.fmt_time(m.median_ci[0])} – {units.fmt_time(m.median_ci[1])}]</span>'
+          if m.median_ci else "")
+    return (f'<td class="num strong">{units.fmt_time(s.median)} {ci}</td><td class="num">{spread}</td>{cv}'
+            f'{_verdict_cell(case, m)}')
 
 
 def _vs_reference_cell(case_name: str, backend: str, vs_ref) -> str:
@@ -243,6 +291,8 @@ def _vs_reference_cell(case_name: str, backend: str, vs_ref) -> str:
     if r is None:
         return '<td class="num vsref"><span class="muted">–</span></td>'
     ratio = units.fmt_ratio(r.ratio) if r.ratio is not None else "–"
+    if r.ratio_ci:
+        ratio += f' <span class="ci">[{r.ratio_ci[0]:.2f} – {r.ratio_ci[1]:.2f}]</span>'
     title = f"p = {r.pvalue:.4f}" if r.pvalue is not None else r.why
     return (f'<td class="num vsref"{attr("title", title)}{attr("data-verdict", r.verdict)}>{ratio} '
             f'<span class="{r.verdict}">{esc(r.verdict)}</span></td>')
@@ -274,7 +324,7 @@ def _family_table(fam: Family, style, vs_ref=None) -> str:
             ref_cell = _vs_reference_cell(case.name, m.backend, vs_ref) if with_ref else ""
             tail = "" if broken else f'{ref_cell}<td class="num">{reps}</td>{counter_cells}'
             cls = ' class="group-start"' if i == 0 else ""
-            cells = _median_cell(m, span=5 + len(counters) + (1 if with_ref else 0))
+            cells = _median_cell(m, span=5 + len(counters) + (1 if with_ref else 0), case=case)
             rows.append(f"<tr{cls}>{first}<td class=\"be\">{dot}{esc(m.backend)}</td>{cells}{tail}</tr>")
     return (f'<div class="table-scroll"><table class="perf"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
@@ -288,10 +338,21 @@ def _caption(chart) -> str:
     return ""
 
 
-def performance(families: Sequence[Family], style, backends: Sequence[str], vs_reference=()) -> str:
+def _broken_perf(broken: Sequence[Dict[str, object]]) -> str:
+    if not broken:
+        return ""
+    items = "".join(f"<li><code>{esc(b.get('name'))}</code> {esc(b.get('status'))}: {esc(b.get('detail'))}</li>"
+                    for b in broken)
+    return ('<div class="callout fail" role="alert" id="perf-broken"><strong>Part of the perf suite did not finish.</strong> '
+            'These processes crashed, hung or wrote nothing; their benchmarks are missing below, the ones that '
+            f'finished are shown.<ul>{items}</ul></div>')
+
+
+def performance(families: Sequence[Family], style, backends: Sequence[str],
+                broken: Sequence[Dict[str, object]] = (), vs_reference=()) -> str:
     if not families:
-        return ('<section id="performance"><h2>Performance</h2>'
-                '<p class="empty">No benchmark results were given.</p></section>')
+        return ('<section id="performance"><h2>Performance</h2>' + _broken_perf(broken)
+                + '<p class="empty">No benchmark results were given.</p></section>')
     legend = "".join(
         f'<span class="legend-item"><span class="dot" style="background:{style.color(b)}"></span>{esc(b)}</span>'
         for b in backends)
@@ -300,8 +361,12 @@ def performance(families: Sequence[Family], style, backends: Sequence[str], vs_r
 <h2>Performance</h2>
 <p class="lead">Real (wall-clock) time per iteration, lower is better. Bars and points are the <strong>median</strong> over
 repetitions; whiskers span the fastest to the slowest repetition and dots mark each repetition. Sweeps are drawn log-log.
-<em>vs fastest</em> is the median divided by the best backend's median on the same benchmark; <em>vs BEAM</em> the median
-divided by the BEAM's (the same work in Erlang on Erlang/OTP), with the U test's verdict.</p>
+<em>vs fastest</em> is the median divided by the lowest median on the same benchmark, with its bootstrap 95% interval;
+medians carry theirs too. A backend is badged <strong>fastest</strong> only when every other backend is slower by a
+two-sided Mann–Whitney U test (α = 0.05) or by a ratio interval that excludes 1; otherwise the backends the data
+cannot separate are marked <strong>tie</strong>. <em>vs BEAM</em> is the median divided by the BEAM's (the same work
+in Erlang on Erlang/OTP), with the U test's verdict (see <a href="#vs-beam">Against the BEAM</a>). A CV above {100 * NOISY_CV:.0f}% is flagged <strong>noisy</strong>.</p>
+{_broken_perf(broken)}
 <p class="legend">Backends: {legend}</p>
 <p class="families">{nav}</p>"""]
     for i, fam in enumerate(families):
@@ -349,11 +414,38 @@ p is 0.1).{schedulers}</p>
 
 # ------------------------------------------------------------------ baseline
 
-_VERDICT_CLASS = {cmp.REGRESSION: "regress", cmp.IMPROVEMENT: "improve"}
-_VERDICT_ORDER = {cmp.REGRESSION: 0, cmp.IMPROVEMENT: 1, cmp.TOO_FEW: 2, cmp.NO_CHANGE: 3, cmp.NEW: 4, cmp.GONE: 5}
+_VERDICT_CLASS = {cmp.REGRESSION: "regress", cmp.IMPROVEMENT: "improve", cmp.TOO_FEW: "toofew",
+                  cmp.NOT_COMPARABLE: "refused"}
+_VERDICT_ORDER = {cmp.REGRESSION: 0, cmp.IMPROVEMENT: 1, cmp.NOT_COMPARABLE: 2, cmp.TOO_FEW: 3, cmp.NO_CHANGE: 4,
+                  cmp.NEW: 5, cmp.GONE: 6}
 
 
-def baseline(changes: Sequence[cmp.Change], baseline_label: str) -> str:
+def _time_ci(value: Optional[float], ci) -> str:
+    if value is None:
+        return "–"
+    text = units.fmt_time(value)
+    if ci:
+        text += f' <span class="ci">[{units.fmt_time(ci[0])} – {units.fmt_time(ci[1])}]</span>'
+    return text
+
+
+def baseline(changes: Optional[Sequence[cmp.Change]], baseline_label: str, min_change: float = 0.05,
+             refused_because: Sequence[str] = (), baseline_error: Optional[str] = None) -> str:
+    intro = (f'<p class="lead">Change of the median real time relative to <code>{esc(baseline_label)}</code>. A benchmark '
+             f'regressed (or improved) only when a two-sided Mann–Whitney U test over the repetitions, its p adjusted by '
+             f'Holm\'s method over every benchmark compared, is below α = 0.05 <em>and</em> the medians differ by at least '
+             f'{100 * min_change:g}%. Holm bounds the chance of even one false alarm in the whole run at 5%, whatever the '
+             f'dependence between benchmarks. Where the repetitions are too few for the corrected test ever to reach '
+             f'significance, the verdict is <em>too few repetitions</em>. Intervals are bootstrap 95%. '
+             f'▲ marks a regression (slower), ▼ an improvement.</p>')
+    if baseline_error:
+        return (f'<section id="baseline"><h2>Against the baseline</h2><div class="callout fail" role="alert">'
+                f'<strong>No comparison: the baseline cannot be used.</strong> {esc(baseline_error)}</div></section>')
+    if changes is None:
+        items = "".join(f"<li>{esc(m)}</li>" for m in refused_because)
+        return (f'<section id="baseline"><h2>Against the baseline</h2><div class="callout fail" role="alert">'
+                f'<strong>No comparison: the baseline is not comparable with this run.</strong><ul>{items}</ul>'
+                f'Run with the baseline\'s settings, or pass <code>--force-compare</code>.</div></section>')
     counts: Dict[str, int] = {}
     for c in changes:
         counts[c.verdict] = counts.get(c.verdict, 0) + 1
@@ -362,37 +454,43 @@ def baseline(changes: Sequence[cmp.Change], baseline_label: str) -> str:
     headline, quiet = [], []
     for c in ordered:
         cls = _VERDICT_CLASS.get(c.verdict, "")
-        old = units.fmt_time(c.old_median) if c.old_median is not None else "–"
-        new = units.fmt_time(c.new_median) if c.new_median is not None else "–"
         pct = units.fmt_pct(c.change_pct) if c.change_pct is not None else "–"
+        if c.ratio_ci:
+            pct += f' <span class="ci">[×{c.ratio_ci[0]:.3f} – ×{c.ratio_ci[1]:.3f}]</span>'
         if c.pvalue is not None:
-            p = f"{c.pvalue:.4f}"
-            if c.low_power:
-                p += f' <span class="muted" title="compare.py recommends 9+ repetitions">({c.n_old} vs {c.n_new} reps)</span>'
-        elif c.verdict == cmp.TOO_FEW:
-            p = f'<span class="muted">{c.n_old} vs {c.n_new} reps</span>'
+            p = f"{c.pvalue:.2g}"
+            if c.p_adjusted is not None:
+                p += f' <span class="muted">(adj. {c.p_adjusted:.2g})</span>'
         else:
             p = "–"
+        reps = f"{c.n_old} vs {c.n_new}"
         mark = {"regress": "▲ ", "improve": "▼ "}.get(cls, "")
-        row = (f'<tr class="{cls}"><td class="case">{esc(c.case)}</td><td class="be">{esc(c.backend)}</td>'
-               f'<td class="num">{old}</td><td class="num">{new}</td><td class="num strong">{pct}</td>'
-               f'<td class="num">{p}</td><td class="verdict">{mark}{esc(c.verdict)}</td></tr>')
+        warn = ""
+        if c.warnings:
+            warn = ('<div class="row-warn" role="note">⚠ not strictly comparable: '
+                    + esc("; ".join(c.warnings)) + "</div>")
+        row = (f'<tr class="{cls}"{attr("data-verdict", c.verdict)}><td class="case">{esc(c.case)}{warn}</td>'
+               f'<td class="be">{esc(c.backend)}</td>'
+               f'<td class="num">{_time_ci(c.old_median, c.old_ci)}</td><td class="num">{_time_ci(c.new_median, c.new_ci)}</td>'
+               f'<td class="num strong">{pct}</td><td class="num">{p}</td><td class="num">{reps}</td>'
+               f'<td class="verdict"{attr("title", c.note) if c.note else ""}>{mark}{esc(c.verdict)}'
+               f'{f"<div class=muted>{esc(c.note)}</div>" if c.note and c.verdict != cmp.NO_CHANGE else ""}</td></tr>')
         # Unremarkable rows would bury the few that matter.
         (quiet if c.verdict in (cmp.NO_CHANGE, cmp.NEW, cmp.GONE, cmp.NO_DATA) else headline).append(row)
+
     def table(rows: List[str]) -> str:
         return ('<div class="table-scroll"><table class="compare"><thead><tr><th scope="col">Benchmark</th>'
                 '<th scope="col">Backend</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">Current</th>'
-                '<th scope="col" class="num">Change</th><th scope="col" class="num">p-value</th><th scope="col">Verdict</th>'
+                '<th scope="col" class="num">Change [ratio 95% CI]</th><th scope="col" class="num">p (Holm-adjusted)</th>'
+                '<th scope="col" class="num">Reps</th><th scope="col">Verdict</th>'
                 f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
 
     summary = " · ".join(f"{esc(v)}: {n}" for v, n in sorted(counts.items(), key=lambda kv: _VERDICT_ORDER.get(kv[0], 9)))
     return f"""<section id="baseline">
 <h2>Against the baseline</h2>
-<p class="lead">Change of the median real time relative to <code>{esc(baseline_label)}</code>. A change counts only when a two-sided
-Mann–Whitney U test over the repetitions rejects “same distribution” at α = 0.05 (as Google Benchmark's <code>compare.py</code> does);
-fewer than 3 repetitions on either side gives no verdict. ▲ marks a regression (slower), ▼ an improvement.</p>
+{intro}
 <p class="verdicts">{summary}</p>
-{table(headline) if headline else '<p class="empty">No significant change in any benchmark.</p>'}
+{table(headline) if headline else '<p class="empty">No regression or improvement in any benchmark.</p>'}
 {f'<details class="quiet"><summary>{len(quiet)} more: no significant change, new, or only in the baseline</summary>{table(quiet)}</details>' if quiet else ""}
 </section>"""
 

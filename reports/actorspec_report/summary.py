@@ -15,7 +15,8 @@ from .model import Report
 
 
 _NAME_WIDTH = 44
-_VERDICT_ORDER = [cmp.REGRESSION, cmp.IMPROVEMENT, cmp.NO_CHANGE, cmp.TOO_FEW, cmp.NEW, cmp.GONE, cmp.NO_DATA]
+_VERDICT_ORDER = [cmp.REGRESSION, cmp.IMPROVEMENT, cmp.NOT_COMPARABLE, cmp.TOO_FEW, cmp.NO_CHANGE, cmp.NEW, cmp.GONE,
+                  cmp.NO_DATA]
 
 
 def _clip(name: str) -> str:
@@ -43,18 +44,24 @@ def render(report: Report) -> str:
         extra = [s for s in (DEVIATION, NOT_APPLICABLE) if any(totals[b][s] for b in m.backends)]
         rows = [["backend", "pass", "fail", "not run"] + extra]
         rows += [[b, str(totals[b][PASS]), str(totals[b][FAIL]), str(totals[b][NOT_RUN])]
-                 + [str(totals[b][s]) for s in extra] for b in m.backends]
-        lines += _table(rows, [False] + [True] * (3 + len(extra)))
-        failing = [f"{r.rule_id} ({', '.join(b for b, c in r.cells.items() if c.status == FAIL)})"
-                   for r in m.failing_rules()]
+                 + [str(totals[b][s]) for s in extra]
+                 + ([f"SUITE {m.crashed[b].upper().split(':')[0]}: {m.crashed[b].split(': ', 1)[-1]}"] if b in m.crashed else [""])
+                 for b in m.backends]
+        rows[0].append("")
+        lines += _table(rows, [False, True, True, True] + [True] * len(extra) + [False])
+        # A crashed backend fails every rule; name it once, not 100 times.
+        failing = [f"{r.rule_id} ({', '.join(b for b, c in r.cells.items() if c.status == FAIL and not c.error)})"
+                   for r in m.failing_rules() if any(c.status == FAIL and not c.error for c in r.cells.values())]
+        for b in m.crashed:
+            lines.append(f"  FAILING: every rule without a result on {b}: its suite {m.crashed[b]}")
         if failing:
             lines.append("  FAILING: " + "; ".join(failing))
     else:
         lines.append("  no conformance results")
     lines.append("")
 
-    lines.append("Performance: median real time per iteration (ratio to fastest backend, * = fastest; "
-                 "| ratio to the BEAM)")
+    lines.append("Performance: median real time per iteration (ratio to the lowest median; * = fastest, "
+                 "shown only where significant; = = tie, not significantly different from the lowest; ~ = noisy, CV > 10%; '| 0.45x' = ratio to the BEAM's median)")
     backends = report.backends
     rows = [["benchmark"] + list(backends)]
     for fam in report.families:
@@ -70,17 +77,26 @@ def render(report: Report) -> str:
                     row.append("no data")
                 else:
                     r = e.ratio or 1.0
-                    star = "*" if abs(r - 1.0) < 1e-12 else " "
+                    mark = "*" if case.fastest() == b else ("=" if case.is_tie() and b in case.tied else " ")
+                    noisy = "~" if e.summary.cv > 0.10 else " "
                     beam = case.entries.get(reference.REFERENCE)
                     vs = ""
                     if b != reference.REFERENCE and beam and beam.summary and beam.summary.median > 0:
                         vs = f" | {e.summary.median / beam.summary.median:.2f}x"
-                    row.append(f"{units.fmt_time(e.summary.median, ascii_only=True)} ({r:.2f}x){star}{vs}")
+                    row.append(f"{units.fmt_time(e.summary.median, ascii_only=True)} ({r:.2f}x){mark}{noisy}{vs}")
             rows.append(row)
     if len(rows) > 1:
         lines += _table(rows, [False] + [True] * len(backends))
     else:
         lines.append("  no benchmark results")
+
+    if report.broken_perf:
+        lines.append("  PERF DID NOT FINISH (benchmarks missing above):")
+        lines += [f"    {b.get('name')}: {b.get('status')}: {b.get('detail')}" for b in report.broken_perf]
+
+    if report.baseline_label and report.changes is None:
+        lines.append("")
+        lines.append("Against baseline: NO COMPARISON: " + (report.baseline_error or "; ".join(report.mismatches)))
 
     if report.families:
         lines.append("")
@@ -95,16 +111,26 @@ def render(report: Report) -> str:
 
     if report.changes is not None:
         lines.append("")
+        if report.mismatches:
+            lines.append("Against baseline: COMPARED ANYWAY (--force-compare) although: " + "; ".join(report.mismatches))
         counts = {}
         for c in report.changes:
             counts[c.verdict] = counts.get(c.verdict, 0) + 1
         ordered = sorted(counts.items(), key=lambda kv: _VERDICT_ORDER.index(kv[0]) if kv[0] in _VERDICT_ORDER else 99)
-        lines.append("Against baseline (two-sided Mann-Whitney U, alpha 0.05): "
-                     + ", ".join(f"{v}: {n}" for v, n in ordered))
+        lines.append(f"Against baseline (Mann-Whitney U, Holm-corrected alpha 0.05, minimum change "
+                     f"{100 * report.min_change:g}%): " + ", ".join(f"{v}: {n}" for v, n in ordered))
         notable = [c for c in report.changes if c.verdict in (cmp.REGRESSION, cmp.IMPROVEMENT)]
         if notable:
-            rows = [[c.verdict.upper(), _clip(c.key), units.fmt_pct(c.change_pct), f"p={c.pvalue:.4f}"] for c in notable]
-            lines += _table(rows, [False, False, True, True])
+            rows = [[c.verdict.upper(), _clip(c.key), units.fmt_pct(c.change_pct),
+                     f"ratio 95% CI [{c.ratio_ci[0]:.3f}, {c.ratio_ci[1]:.3f}]" if c.ratio_ci else "",
+                     f"p adj={c.p_adjusted:.2g}"] for c in notable]
+            lines += _table(rows, [False, False, True, False, True])
+        refused = [c for c in report.changes if c.verdict == cmp.NOT_COMPARABLE]
+        for c in refused[:10]:
+            lines.append(f"  NOT COMPARABLE {_clip(c.key)}: {c.note}")
+        few = [c for c in report.changes if c.verdict == cmp.TOO_FEW]
+        if few:
+            lines.append(f"  {len(few)} benchmark(s) had too few repetitions for a verdict, e.g. {few[0].key}: {few[0].note}")
 
     if report.problems or report.facts.warnings:
         lines.append("")

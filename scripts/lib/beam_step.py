@@ -1,11 +1,13 @@
-"""The BEAM steps of scripts/run: the spec's scenarios and the perf families
-on Erlang/OTP (conformance/beam/, perf/beam/), so the report has its `beam`
-column. Standard library only.
+"""The BEAM as result sources of scripts/run: the spec's scenarios
+(conformance/beam/) and the perf families (perf/beam/) on Erlang/OTP, as
+commands that write the same JSON formats as the C++ suites, so they get the
+same timeouts, crash detection, JUnit and report treatment (see
+actorspec_run.conformance and actorspec_run.perf).
 
-When the BEAM does not run (--no-beam, no `erl`, or the build has no
-compiled modules) the column is still there: every spec rule gets a skipped
+When the BEAM does not run (--no-beam, no `erl`, or a build without the
+compiled modules) its column is still there: every spec rule gets a skipped
 `beam` test whose message says why, so the matrix shows "not run" with the
-reason, never a silently missing column.
+reason, never a silently missing column. Standard library only.
 """
 
 from __future__ import annotations
@@ -15,13 +17,19 @@ import os
 import re
 import shutil
 import subprocess
-import sys
-from typing import Optional, Tuple
+from typing import List, Optional
+
+from actorspec_run import suites
+from actorspec_run.conformance import ConformanceSource
+from actorspec_run.perf import PerfSource
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RULES = os.path.join(ROOT, "conformance", "beam", "rules.tsv")
 SPEC = os.path.join(ROOT, "spec", "SPEC.md")
-BEAM_PERF = os.path.join(ROOT, "perf", "beam", "beam_perf.py")
+BACKEND = "beam"
+# The one-worker rows (ping_pong/same_worker) run in a node with one
+# scheduler; every other row in a node with the default (one per core).
+GROUPS = (("one_worker", ["+S", "1"]), ("default", []))
 
 
 def conformance_ebin(build_dir: str) -> str:
@@ -33,7 +41,7 @@ def perf_ebin(build_dir: str) -> str:
 
 
 def why_not(build_dir: str, disabled: bool) -> Optional[str]:
-    """None when the BEAM steps can run, else the reason they cannot."""
+    """None when the BEAM can run, else the reason it does not."""
     if disabled:
         return "not run: --no-beam was given"
     if not shutil.which("erl"):
@@ -45,6 +53,110 @@ def why_not(build_dir: str, disabled: bool) -> Optional[str]:
     return None
 
 
+def conformance_source(build_dir: str, out_dir: str, timeout_s: float) -> ConformanceSource:
+    results = os.path.join(out_dir, f"conformance-{BACKEND}.json")
+    argv = [shutil.which("erl") or "erl", "-noshell", "-pa", conformance_ebin(build_dir),
+            "-run", "actorspec_beam_conformance", "main", results, RULES, SPEC]
+    return ConformanceSource(BACKEND, argv, results, timeout_s)
+
+
+def not_run_outcome(out_dir: str, reason: str) -> suites.SourceOutcome:
+    """GoogleTest-shaped JSON with one skipped beam test per spec rule, saying
+    why; its outcome is not a failure, and every output shows the reason."""
+    results = os.path.join(out_dir, f"conformance-{BACKEND}.json")
+    with open(SPEC, encoding="utf-8") as f:
+        ids = re.findall(r"^### ([A-Z]+-[0-9]+[a-z]?) ", f.read(), flags=re.M)
+    tests = [{"name": f"{rule.replace('-', '_')}_beam/{BACKEND}", "value_param": f'"{BACKEND}"', "status": "RUN",
+              "result": "SKIPPED", "time": "0s", "classname": BACKEND, "skipped": [{"message": reason}]}
+             for rule in dict.fromkeys(ids)]
+    doc = {"tests": len(tests), "failures": 0, "disabled": 0, "errors": 0, "name": "AllTests",
+           "testsuites": [{"name": BACKEND, "tests": len(tests), "failures": 0, "disabled": 0, "errors": 0,
+                           "testsuite": tests}]}
+    with open(results, "w", encoding="utf-8") as f:
+        json.dump(doc, f, indent=1)
+    return suites.SourceOutcome("conformance", BACKEND, f"conformance/{BACKEND}", suites.OK, detail=reason,
+                                results=results)
+
+
+def perf_sources(build_dir: str, out_dir: str, quick: bool, repetitions: int, filter_re: Optional[str],
+                 timeout_s: float) -> List[PerfSource]:
+    """Two nodes: +S 1 for the one-worker rows, default schedulers for the rest."""
+    out = []
+    for group, flags in GROUPS:
+        results = os.path.join(out_dir, f"perf-{BACKEND}-{group}.json")
+        argv = [shutil.which("erl") or "erl", "-noshell", *flags, "-pa", perf_ebin(build_dir),
+                "-run", "actorspec_beam_perf", "main", "quick" if quick else "full", group, results,
+                str(repetitions)] + ([filter_re] if filter_re else [])
+        out.append(PerfSource(BACKEND, f"{group} node", argv, results, timeout_s, []))
+    return out
+
+
+def _case(row) -> str:
+    return row.get("run_name", row.get("name", "")).rsplit("/", 1)[0]
+
+
+def _placed(row, cpp_rows):
+    """A BEAM row numbered beside the C++ rows of its case (the report orders
+    families by family_index), after all of them if no C++ row has it."""
+    row = dict(row)
+    same = [r.get("family_index", 0) for r in cpp_rows if _case(r) == _case(row)]
+    last = max([r.get("family_index", 0) for r in cpp_rows] or [0])
+    row["family_index"] = max(same) if same else last + 1 + row.get("family_index", 0)
+    row["per_family_instance_index"] = 1 + max([r.get("per_family_instance_index", 0) for r in cpp_rows
+                                                 if _case(r) == _case(row)] or [0])
+    return row
+
+
+def fold_perf(perf_json: str, outcomes: List[suites.SourceOutcome]) -> bool:
+    """Adds the BEAM rows to perf.json (written from the C++ sources, or
+    created here), with the BEAM's facts in its context. False when there
+    is nothing at all to write."""
+    docs = []
+    for o in outcomes:
+        try:
+            with open(o.results, encoding="utf-8") as f:
+                docs.append(json.load(f))
+        except (OSError, ValueError, TypeError):
+            continue
+    if not docs:
+        return os.path.exists(perf_json)
+    if os.path.exists(perf_json):
+        with open(perf_json, encoding="utf-8") as f:
+            perf = json.load(f)
+    else:
+        perf = {"context": dict(docs[-1].get("context", {})), "benchmarks": []}
+    ctx = perf.setdefault("context", {})
+    cpp = [b for b in perf.get("benchmarks", []) if not b.get("run_name", b.get("name", "")).endswith("/" + BACKEND)]
+    beam_rows = [_placed(b, cpp) for d in docs for b in d.get("benchmarks", [])]
+    perf["benchmarks"] = cpp + beam_rows
+    # actorspec_backends stays the C++ backends asked for: a baseline is
+    # compared on those (a run with --no-beam stays comparable); the BEAM's
+    # schedulers join the workers, compared only where both runs have them.
+    workers = [x for x in str(ctx.get("actorspec_workers", "")).split(",") if x and not x.startswith(BACKEND + "=")]
+    ctx["actorspec_workers"] = ",".join(workers + [str(docs[-1]["context"].get("actorspec_workers", BACKEND + "=0"))])
+    last = docs[-1]["context"]
+    for key in ("actorspec_beam_otp_release", "actorspec_beam_erts_version"):
+        ctx[key] = last.get(key, "unknown")
+    ctx["actorspec_beam_schedulers"] = "; ".join(
+        f"{d['context'].get('actorspec_beam_group')} rows: {d['context'].get('actorspec_beam_schedulers')}"
+        for d in docs)
+    ctx["actorspec_beam_timing"] = last.get("actorspec_timing", "")
+    with open(perf_json, "w", encoding="utf-8") as f:
+        json.dump(perf, f, indent=1)
+    return True
+
+
+def describe(perf_json: str) -> str:
+    """The header fact: which Erlang/OTP ran the BEAM rows, on how many schedulers."""
+    try:
+        with open(perf_json, encoding="utf-8") as f:
+            ctx = json.load(f).get("context", {})
+        return (f"Erlang/OTP {ctx['actorspec_beam_otp_release']} (erts {ctx['actorspec_beam_erts_version']}); "
+                f"schedulers: {ctx['actorspec_beam_schedulers']}")
+    except (OSError, ValueError, KeyError):
+        return f"Erlang/OTP {otp_release()}; no BEAM perf rows (see the run's output)"
+
+
 def otp_release() -> str:
     try:
         out = subprocess.run(["erl", "-noshell", "-eval",
@@ -54,63 +166,3 @@ def otp_release() -> str:
         return out or "unknown"
     except (OSError, subprocess.TimeoutExpired):
         return "unknown"
-
-
-def describe(beam_perf_json: str) -> str:
-    """The header fact: which Erlang/OTP ran the BEAM rows, on how many schedulers."""
-    try:
-        with open(beam_perf_json, encoding="utf-8") as f:
-            ctx = json.load(f).get("context", {})
-        return (f"Erlang/OTP {ctx['actorspec_beam_otp_release']} (erts {ctx['actorspec_beam_erts_version']}); "
-                f"schedulers: {ctx['actorspec_beam_schedulers']}")
-    except (OSError, ValueError, KeyError):
-        return f"Erlang/OTP {otp_release()}; the BEAM perf rows are missing (see the run's output)"
-
-
-def run_conformance(build_dir: str, out_json: str) -> Tuple[int, str]:
-    """Runs the BEAM tests; (exit status, the runner's summary line)."""
-    cmd = ["erl", "-noshell", "-pa", conformance_ebin(build_dir), "-run", "actorspec_beam_conformance", "main",
-           out_json, RULES, SPEC]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    lines = (proc.stdout + proc.stderr).splitlines()
-    summary = next((l for l in lines if l.startswith("beam:")), "")
-    for l in lines:
-        if l.startswith("[  FAILED  ]"):
-            print("  " + l, flush=True)
-    if not summary:
-        print("\n".join("  " + l for l in lines[-20:]), flush=True)
-    return proc.returncode, summary
-
-
-def write_not_run(out_json: str, reason: str) -> None:
-    """GoogleTest-shaped JSON: one skipped beam test per spec rule, saying why."""
-    with open(SPEC, encoding="utf-8") as f:
-        ids = re.findall(r"^### ([A-Z]+-[0-9]+[a-z]?) ", f.read(), flags=re.M)
-    tests = [{"name": f"{rule.replace('-', '_')}_beam/beam", "value_param": '"beam"', "status": "RUN",
-              "result": "SKIPPED", "time": "0s", "classname": "beam", "skipped": [{"message": reason}]}
-             for rule in dict.fromkeys(ids)]
-    doc = {"tests": len(tests), "failures": 0, "disabled": 0, "errors": 0, "name": "AllTests",
-           "testsuites": [{"name": "beam", "tests": len(tests), "failures": 0, "disabled": 0, "errors": 0,
-                           "testsuite": tests}]}
-    with open(out_json, "w", encoding="utf-8") as f:
-        json.dump(doc, f, indent=1)
-
-
-def run_perf(build_dir: str, quick: bool, repetitions: Optional[int], filter_re: Optional[str],
-             beam_json: str, perf_json: str) -> int:
-    """Runs the BEAM families (two nodes: +S 1, then default schedulers) and
-    merges them into perf_json (created if the C++ suite wrote none)."""
-    if os.path.exists(beam_json):
-        os.remove(beam_json)   # never report an earlier run's rows
-    cmd = [sys.executable, BEAM_PERF, "run", "--ebin", perf_ebin(build_dir), "--out", beam_json]
-    cmd += ["--quick"] if quick else []
-    cmd += [f"--repetitions={repetitions}"] if repetitions else []
-    cmd += [f"--filter={filter_re}"] if filter_re else []
-    rc = subprocess.run(cmd).returncode
-    if not os.path.exists(beam_json):
-        return rc or 1
-    if not os.path.exists(perf_json):
-        shutil.copyfile(beam_json, perf_json)
-        return rc
-    merged = subprocess.run([sys.executable, BEAM_PERF, "merge", "--into", perf_json, beam_json]).returncode
-    return rc or merged

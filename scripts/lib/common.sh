@@ -9,7 +9,7 @@ ACTORSPEC_PACKAGES=(
   cmake ninja-build g++ python3
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev libboost-fiber1.81-dev libboost-context1.81-dev nlohmann-json3-dev
-  libjs-chart.js chromium
+  libjs-chart.js chromium libxml2-utils
   erlang-base erlang-dev erlang-eunit
 )
 
