@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""The BEAM rows of the perf suite: runs actorspec_beam_perf on Erlang/OTP
-and merges its Google Benchmark JSON with the C++ suite's.
+"""The BEAM rows of the perf suite on their own: runs actorspec_beam_perf on
+Erlang/OTP into one Google Benchmark JSON file, and checks such a file.
 
   beam_perf.py run --ebin DIR --out beam.json [--quick] [--repetitions N] [--filter RE]
       two nodes: `erl +S 1` for the one-worker rows (ping_pong/same_worker),
@@ -8,8 +8,9 @@ and merges its Google Benchmark JSON with the C++ suite's.
   beam_perf.py check beam.json
       every family of perf/check_perf_json.py ran on the BEAM, no row erred,
       every time and required counter finite and positive (never a threshold).
-  beam_perf.py merge --into perf.json beam.json
-      appends the BEAM rows to a C++ perf.json and names `beam` in its context.
+
+scripts/run does not use this file: it runs the two nodes as result sources
+of its own (scripts/lib/beam_step.py), with its timeouts and crash handling.
 
 Standard library only. Exit status non-zero on any failure, with the reason.
 """
@@ -104,47 +105,6 @@ def check(path) -> int:
     return 1 if errors else 0
 
 
-def merge(into, beam_path) -> int:
-    with open(into, encoding="utf-8") as f:
-        perf = json.load(f)
-    with open(beam_path, encoding="utf-8") as f:
-        beam = json.load(f)
-    ctx, bctx = perf.setdefault("context", {}), beam.get("context", {})
-    backends = [b for b in ctx.get("actorspec_backends", "").split(",") if b and b != "beam"]
-    ctx["actorspec_backends"] = ",".join(backends + ["beam"])
-    workers = [w for w in ctx.get("actorspec_workers", "").split(",") if w and not w.startswith("beam=")]
-    ctx["actorspec_workers"] = ",".join(workers + [bctx.get("actorspec_workers", "beam=0")])
-    for k, v in bctx.items():
-        if k.startswith("actorspec_beam_"):
-            ctx[k] = v
-    ctx["actorspec_beam_timing"] = bctx.get("actorspec_timing", "")
-    cpp = [b for b in perf.get("benchmarks", []) if not is_beam(b)]
-    perf["benchmarks"] = cpp + [placed(b, cpp) for b in beam.get("benchmarks", [])]
-    with open(into, "w", encoding="utf-8") as f:
-        json.dump(perf, f, indent=1)
-    return 0
-
-
-def is_beam(row) -> bool:
-    return row.get("run_name", row.get("name", "")).endswith("/beam")
-
-
-def case_of(row) -> str:
-    return row.get("run_name", row.get("name", "")).rsplit("/", 1)[0]
-
-
-def placed(row, cpp_rows):
-    """The BEAM row numbered beside the C++ rows of the same case (the report
-    orders families by Google Benchmark's family_index), after them if none."""
-    row = dict(row)
-    same = [r.get("family_index", 0) for r in cpp_rows if case_of(r) == case_of(row)]
-    last = max([r.get("family_index", 0) for r in cpp_rows] or [0])
-    row["family_index"] = max(same) if same else last + 1 + row.get("family_index", 0)
-    row["per_family_instance_index"] = 1 + max([r.get("per_family_instance_index", 0) for r in cpp_rows
-                                                 if case_of(r) == case_of(row)] or [0])
-    return row
-
-
 def main(argv) -> int:
     p = argparse.ArgumentParser(prog="beam_perf.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -157,15 +117,10 @@ def main(argv) -> int:
     r.add_argument("--filter")
     c = sub.add_parser("check")
     c.add_argument("file")
-    m = sub.add_parser("merge")
-    m.add_argument("--into", required=True)
-    m.add_argument("file")
     a = p.parse_args(argv)
     if a.cmd == "run":
         return run(a)
-    if a.cmd == "check":
-        return check(a.file)
-    return merge(a.into, a.file)
+    return check(a.file)
 
 
 if __name__ == "__main__":
