@@ -1,6 +1,7 @@
 #include "actorspec_conformance/fixture.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <sstream>
 
@@ -59,6 +60,14 @@ void RuntimeTest::run_to_end(Body body) {
   EXPECT_TRUE(reached_end) << "the test's process was ended before the end of its body";
 }
 
-std::string backend_param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+// GoogleTest allows only letters, digits and '_' in a parameter's name (and
+// ':' separates --gtest_filter patterns): "mutant:skip_order" is shown as
+// "mutant_skip_order".
+std::string backend_param_name(const ::testing::TestParamInfo<std::string>& info) {
+  std::string name = info.param;
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return name;
+}
 
 }  // namespace actorspec::conformance

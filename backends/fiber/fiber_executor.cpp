@@ -1,6 +1,7 @@
 #include "fiber_executor.hpp"
 
 #include <boost/fiber/context.hpp>
+#include <boost/fiber/operations.hpp>
 #include <boost/fiber/policy.hpp>
 #include <boost/fiber/properties.hpp>
 
@@ -95,6 +96,19 @@ bool FiberExecutor::park(core::Schedulable& process, std::optional<core::Clock::
 }
 
 void FiberExecutor::wake(core::Schedulable& process) { slot_of(process).parker.unpark(); }
+
+void FiberExecutor::yield(core::Schedulable& process) {
+  // The pool's scheduler puts the fiber at the back of the shared ready
+  // queue (SharedQueueScheduler::awakened): every fiber ready now runs first.
+  // What follows a fiber across a switch goes with it, as in Parker::park.
+  FiberSlot& slot = slot_of(process);
+  const EhState eh = take_thread_eh_state();
+  boost::this_fiber::yield();
+  // Resumed, perhaps on another worker thread.
+  now_running_on(slot.stack);
+  restore_thread_eh_state(eh);
+  pool_.after_switch();  // finish what the fiber before us on this worker left
+}
 
 core::Schedulable* FiberExecutor::current() {
   // Not context::active() first: on a thread outside the pool that would

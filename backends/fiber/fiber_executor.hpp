@@ -32,6 +32,7 @@ class FiberExecutor final : public core::Executor {
   void launch(core::Schedulable& process, std::function<void()> entry) override;
   bool park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) override;
   void wake(core::Schedulable& process) override;
+  void yield(core::Schedulable& process) override;
   core::Schedulable* current() override;
   void join() override;
 

@@ -76,7 +76,7 @@ void ProcessFiber::start() {
 ProcessFiber::~ProcessFiber() { process_destroyed(switch_); }
 
 // Kept out of line: a caller that straddles a switch must not reuse one
-// thread's TLS address on another (DESIGN.md, "Thread-local storage").
+// thread's TLS address on another (GCC may cache a TLS address across the switch).
 [[gnu::noinline]] ProcessFiber* ProcessFiber::running_here() { return running_fiber; }
 
 ctx::fiber ProcessFiber::body(ctx::fiber&& worker) {
@@ -104,6 +104,17 @@ void ProcessFiber::run_slice() {
       return;
     }
     check_stack();
+    if (yielding_) {
+      // Still `running`: a wake now is kept for the next park. Queued
+      // behind what is waiting, so the others on this worker go first.
+      yielding_ = false;
+      running_fiber = outer;
+      // Publishes this slice's writes (context_) to the worker that runs the
+      // next one, as a wake's CAS does: run_slice starts with an acquire.
+      state_.fetch_add(0, std::memory_order_release);
+      executor_.enqueue(*this);  // from here another worker may run it
+      return;
+    }
     if (publish_parked()) {
       // From here another thread may resume or free this fiber.
       running_fiber = outer;
@@ -143,6 +154,11 @@ bool ProcessFiber::park(std::optional<core::Clock::time_point> deadline) {
     return false;
   }
   return true;
+}
+
+void ProcessFiber::yield() {
+  yielding_ = true;
+  switch_to_worker();
 }
 
 void ProcessFiber::switch_to_worker() {

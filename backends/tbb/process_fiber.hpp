@@ -52,6 +52,9 @@ class ProcessFiber {
   bool park(std::optional<core::Clock::time_point> deadline);
   // Any thread: see Executor::wake.
   void wake();
+  // Process side: see Executor::yield. Switches out and queues a new slice
+  // behind the tasks already queued; the phase stays `running`.
+  void yield();
 
   // ---- for the DeadlineTimer, under its lock ----
   TimerEntry& timer_entry() { return timer_; }
@@ -81,6 +84,7 @@ class ProcessFiber {
   void* stack_bottom_ = nullptr;          // lowest address of the pooled stack
   std::atomic<std::uint64_t> state_{0};
   bool used_timer_ = false;               // process side: has armed the timer
+  bool yielding_ = false;                 // set by the process, read by its slice after the switch
   TimerEntry timer_;                      // DeadlineTimer's lock
   SwitchState switch_;
 };

@@ -95,6 +95,8 @@ bool TbbExecutor::park(core::Schedulable& process, std::optional<core::Clock::ti
 
 void TbbExecutor::wake(core::Schedulable& process) { fiber_of(process).wake(); }
 
+void TbbExecutor::yield(core::Schedulable& process) { fiber_of(process).yield(); }
+
 core::Schedulable* TbbExecutor::current() {
   ProcessFiber* f = ProcessFiber::running_here();
   // A process of another runtime is not "inside" this one.

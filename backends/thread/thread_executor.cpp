@@ -16,8 +16,11 @@ struct ThreadSlot final : core::ExecutionSlot {
 
 ThreadSlot& slot_of(core::Schedulable& p) { return static_cast<ThreadSlot&>(*p.slot); }
 
-// The backend may use thread identity: here a process *is* its thread.
+// The backend may use thread identity: here a process *is* its thread. The
+// executor is kept beside it: a process of another runtime is not current
+// in this one (Executor::current).
 thread_local core::Schedulable* running_process = nullptr;
+thread_local const ThreadExecutor* running_executor = nullptr;
 
 }  // namespace
 
@@ -58,8 +61,10 @@ void* ThreadExecutor::thread_main(void* arg) {
   auto* start = static_cast<Start*>(arg);
   ThreadExecutor* self = start->executor;
   running_process = start->process;
+  running_executor = self;
   start->entry();
   running_process = nullptr;
+  running_executor = nullptr;
   delete start;  // may free the process, and its slot, now that it has ended
   self->finished(pthread_self());
   return nullptr;
@@ -89,7 +94,7 @@ bool ThreadExecutor::park(core::Schedulable& process, std::optional<core::Clock:
 
 void ThreadExecutor::wake(core::Schedulable& process) { slot_of(process).permit.release(); }
 
-core::Schedulable* ThreadExecutor::current() { return running_process; }
+core::Schedulable* ThreadExecutor::current() { return running_executor == this ? running_process : nullptr; }
 
 void ThreadExecutor::join() {
   {

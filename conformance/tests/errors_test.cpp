@@ -1,4 +1,4 @@
-// Conformance tests for the ERR rules (spec/sections/80-err.md): what every
+// Conformance tests for the ERR rules (spec/SPEC.md): what every
 // misuse does, caught and uncaught.
 #include <algorithm>
 #include <cstdint>

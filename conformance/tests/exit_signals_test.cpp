@@ -430,14 +430,20 @@ TEST_P(ExitSignals, LNK_17_busy_process_is_ended_at_its_next_runtime_call) {
 TEST_P(ExitSignals, LNK_17_any_runtime_call_applies_a_pending_signal) {
   run_to_end([](Process& self) {
     const Pid me = self.self();
-    const Pid p = self.spawn([me](Process& p) {
+    auto looped_on = std::make_shared<std::atomic<bool>>(false);
+    const Pid p = self.spawn([me, looped_on](Process& p) {
       p.send(me, Ready{p.self()});
-      for (;;) (void)p.mailbox_size();  // never receives
+      // Never receives. Bounded, so a runtime that never applies the signal
+      // fails the test instead of hanging it.
+      const auto deadline = std::chrono::steady_clock::now() + patience();
+      while (std::chrono::steady_clock::now() < deadline) (void)p.mailbox_size();
+      *looped_on = true;  // a call applied the signal: never reached
     });
     expect_ready(self, p);
     const Ref ref = self.monitor(p);
     self.exit(p, boom());
     EXPECT_EQ(expect_down(self, ref).reason, boom());
+    EXPECT_FALSE(*looped_on) << "the process ran on through its calls after the signal";
   });
 }
 

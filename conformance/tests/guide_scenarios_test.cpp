@@ -201,7 +201,9 @@ TEST_P(GuideScenarios, GDE_4_after_zero_priority_idiom) {
     self.send(self.self(), High{4});
     // Any high message first; only when there is none, wait for a low one.
     auto next = [&self] {
-      return self.receive(on<High>(take_high), after(0ms, [&self] { return self.receive(on<Low>(take_low)); }));
+      // (expect<Low> is the guide's blocking receive, bounded by patience()
+      // so that a broken runtime fails the test instead of hanging it.)
+      return self.receive(on<High>(take_high), after(0ms, [&self] { return take_low(expect<Low>(self)); }));
     };
     std::vector<std::string> order;
     for (int i = 0; i < 4; ++i) order.push_back(next());
@@ -402,7 +404,9 @@ TEST_P(GuideScenarios, GDE_8_parallel_map_reports_a_crashed_task) {
 
 // ---- GDE-9: a worker pool --------------------------------------------------
 
-TEST_P(GuideScenarios, GDE_9_worker_pool_queues_early_work_and_loses_none) {
+// Stochastic: half the jobs race with the workers starting; which jobs meet
+// which state of the pool differs from run to run.
+TEST_P(GuideScenarios, GDE_9_stochastic_worker_pool_queues_early_work_and_loses_none) {
   run([](Process& self) {
     constexpr int kJobs = 300;
     constexpr int kWorkers = 4;

@@ -1,4 +1,4 @@
-// Conformance tests for the RCV rules (spec/sections/40-rcv.md): selective
+// Conformance tests for the RCV rules (spec/SPEC.md): selective
 // receive, guards and after-clauses.
 #include <chrono>
 #include <functional>
@@ -101,7 +101,7 @@ TEST_P(Receive, RCV_1_on_any_takes_the_oldest_message_of_any_type) {
 // ---- RCV-2 ------------------------------------------------------------------
 
 TEST_P(Receive, RCV_2_the_oldest_match_is_taken_and_skipped_messages_stay_in_order) {
-  // SEMANTICS S1: [{a,1},{b,1},{a,2},{b,2},c], receive {b,_} twice.
+  // spec/EVIDENCE.md S1: [{a,1},{b,1},{a,2},{b,2},c], receive {b,_} twice.
   run([](Process& self) {
     const Pid me = self.self();
     self.send(me, A{1});
@@ -122,7 +122,7 @@ TEST_P(Receive, RCV_2_the_oldest_match_is_taken_and_skipped_messages_stay_in_ord
 // ---- RCV-3 ------------------------------------------------------------------
 
 TEST_P(Receive, RCV_3_the_oldest_message_any_clause_accepts_wins_over_clause_order) {
-  // SEMANTICS S7: [b, a] with clauses a -> ...; b -> ... takes b.
+  // spec/EVIDENCE.md S7: [b, a] with clauses a -> ...; b -> ... takes b.
   run([](Process& self) {
     self.send(self.self(), B{0});
     self.send(self.self(), A{0});
@@ -135,7 +135,7 @@ TEST_P(Receive, RCV_3_the_oldest_message_any_clause_accepts_wins_over_clause_ord
 }
 
 TEST_P(Receive, RCV_3_within_the_taken_message_the_first_accepting_clause_handles_it) {
-  // SEMANTICS S8: [{p,2},{p,1}], clauses {p,1} -> first; {p,N} -> second.
+  // spec/EVIDENCE.md S8: [{p,2},{p,1}], clauses {p,1} -> first; {p,N} -> second.
   run([](Process& self) {
     self.send(self.self(), P{2});
     self.send(self.self(), P{1});
@@ -152,7 +152,7 @@ TEST_P(Receive, RCV_3_within_the_taken_message_the_first_accepting_clause_handle
 // ---- RCV-4 ------------------------------------------------------------------
 
 TEST_P(Receive, RCV_4_a_guard_passes_over_the_values_it_rejects) {
-  // SEMANTICS S6: [{n,1},{n,7},{n,3}], receive {n,N} when N > 5.
+  // spec/EVIDENCE.md S6: [{n,1},{n,7},{n,3}], receive {n,N} when N > 5.
   run([](Process& self) {
     for (int v : {1, 7, 3}) self.send(self.self(), N{v});
     const int got = self.receive(on<N>([](const N& n) { return n.v > 5; }, [](N n) { return n.v; }));
@@ -169,7 +169,7 @@ TEST_P(Receive, RCV_4_a_guard_passes_over_the_values_it_rejects) {
 }
 
 TEST_P(Receive, RCV_4_a_reply_is_picked_out_by_its_ref) {
-  // SEMANTICS S15: mailbox [{R1,one},{R2,two}], receive {R2,V}.
+  // spec/EVIDENCE.md S15: mailbox [{R1,one},{R2,two}], receive {R2,V}.
   run([](Process& self) {
     const auto echo = [](Process& server) {
       const Request r = expect<Request>(server);
@@ -198,7 +198,7 @@ TEST_P(Receive, RCV_4_a_reply_is_picked_out_by_its_ref) {
 // ---- RCV-5 ------------------------------------------------------------------
 
 TEST_P(Receive, RCV_5_a_new_arrival_goes_behind_skipped_messages) {
-  // SEMANTICS S14: [a,b]; receive b; self() ! c; drain -> [a,c].
+  // spec/EVIDENCE.md S14: [a,b]; receive b; self() ! c; drain -> [a,c].
   run([](Process& self) {
     self.send(self.self(), A{0});
     self.send(self.self(), B{0});
@@ -232,7 +232,7 @@ TEST_P(Receive, RCV_5_arrivals_during_a_wait_go_behind_what_the_wait_skipped) {
 // ---- RCV-6 ------------------------------------------------------------------
 
 TEST_P(Receive, RCV_6_after_zero_on_an_empty_mailbox_times_out_at_once) {
-  // SEMANTICS S2.
+  // spec/EVIDENCE.md S2.
   run([](Process& self) {
     const bool timed_out = self.receive(on_any([] { return false; }), after(0ms, [] { return true; }));
     EXPECT_TRUE(timed_out);
@@ -240,7 +240,7 @@ TEST_P(Receive, RCV_6_after_zero_on_an_empty_mailbox_times_out_at_once) {
 }
 
 TEST_P(Receive, RCV_6_after_zero_takes_a_message_already_there) {
-  // SEMANTICS S11.
+  // spec/EVIDENCE.md S11.
   run([](Process& self) {
     self.send(self.self(), Go{});
     const bool got = self.receive(on<Go>([] { return true; }), after(0ms, [] { return false; }));
@@ -251,7 +251,7 @@ TEST_P(Receive, RCV_6_after_zero_takes_a_message_already_there) {
 // ---- RCV-7 ------------------------------------------------------------------
 
 TEST_P(Receive, RCV_7_a_timeout_leaves_the_mailbox_as_it_was) {
-  // SEMANTICS S3 (after 0) and S5 (after 10).
+  // spec/EVIDENCE.md S3 (after 0) and S5 (after 10).
   for (const auto timeout : {0ms, 10ms}) {
     run([&](Process& self) {
       self.send(self.self(), A{1});
@@ -293,7 +293,7 @@ void expect_waiting_until_go(Process& self, const std::vector<Pid>& waiters) {
 }
 
 TEST_P(Receive, RCV_8_a_receive_without_after_waits_until_a_match_arrives) {
-  // SEMANTICS S4 and S13: mailbox [x], waiting for y.
+  // spec/EVIDENCE.md S4 and S13: mailbox [x], waiting for y.
   run([](Process& self) {
     std::vector<Pid> waiters = {
         start_waiter(self, [](Process& w) { return w.receive(on<Go>([] { return false; })); }),
@@ -312,7 +312,7 @@ TEST_P(Receive, RCV_8_a_receive_without_after_waits_until_a_match_arrives) {
 // ---- RCV-9 ------------------------------------------------------------------
 
 TEST_P(Receive, RCV_9_a_match_ends_the_wait_long_before_the_timeout) {
-  // SEMANTICS S9.
+  // spec/EVIDENCE.md S9.
   run([](Process& self) {
     const auto timeout = scaled(60s);
     const Pid me = self.self();
@@ -362,7 +362,7 @@ TEST_P(Receive, RCV_10_many_receives_time_out_at_the_same_moment) {
 // ---- RCV-11 -----------------------------------------------------------------
 
 TEST_P(Receive, RCV_11_non_matching_arrivals_do_not_restart_the_timer) {
-  // SEMANTICS S10: after 200 while noise arrives every 20 ms; here after
+  // spec/EVIDENCE.md S10: after 200 while noise arrives every 20 ms; here after
   // 500 ms and noise every 20 ms. The noise would go on for a hundred
   // timeouts' worth (each gap is at least `interval`, by RCV-10), so a timer
   // that restarted on each arrival could fire only in a gap of a whole
@@ -424,7 +424,7 @@ TEST_P(Receive, RCV_12_an_uncaught_invalid_timeout_ends_the_receiver) {
 }
 
 TEST_P(Receive, RCV_12_large_and_floating_timeouts_are_accepted) {
-  // SEMANTICS S12: the BEAM caps `after` at 2^32-1 ms; a duration has no cap.
+  // spec/EVIDENCE.md S12: the BEAM caps `after` at 2^32-1 ms; a duration has no cap.
   run([](Process& self) {
     using ms = std::chrono::milliseconds;
     const auto waits_with = [](auto timeout) {

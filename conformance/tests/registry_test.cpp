@@ -1,4 +1,4 @@
-// Conformance tests for the REG rules (spec/sections/70-reg.md): the name
+// Conformance tests for the REG rules (spec/SPEC.md): the name
 // registry.
 #include <algorithm>
 #include <future>

@@ -1,4 +1,4 @@
-// Conformance tests for the RT rules (spec/sections/90-rt.md): the backend
+// Conformance tests for the RT rules (spec/SPEC.md): the backend
 // registry, Runtime::run, process_count, shutdown and destruction.
 #include <algorithm>
 #include <atomic>

@@ -1,4 +1,4 @@
-// Conformance tests for the SPN rules (spec/sections/20-spn.md): spawning
+// Conformance tests for the SPN rules (spec/SPEC.md): spawning
 // processes and what happens when they end.
 #include <algorithm>
 #include <memory>

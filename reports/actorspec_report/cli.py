@@ -16,7 +16,7 @@ import sys
 import tempfile
 from typing import List, Optional
 
-from . import compare, model, render, summary
+from . import compare, model, mutants, render, summary
 
 DEFAULT_CHARTJS = "/usr/share/javascript/chart.js/chart.min.js"
 CHARTJS_PACKAGE = "libjs-chart.js"
@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", action="append", default=[], metavar="JSON",
                    help="an earlier Google Benchmark JSON to compare against (repeatable)")
     p.add_argument("--meta", metavar="JSON", help="meta.json from the run script (header facts)")
+    p.add_argument("--mutants", metavar="JSON", help="kill table from conformance/mutants/run_mutants.py")
     p.add_argument("--out", metavar="HTML", help="where to write the report (e.g. DIR/index.html)")
     p.add_argument("--chartjs", default=DEFAULT_CHARTJS, metavar="PATH",
                    help=f"Chart.js 3 UMD build to inline (default: {DEFAULT_CHARTJS}, "
@@ -100,18 +101,26 @@ def main(argv: Optional[List[str]] = None) -> int:
     report = model.build(model.Inputs(perf=args.perf, conformance=args.conformance, spec=args.spec,
                                       baseline=args.baseline, meta=args.meta, min_change=args.min_change,
                                       force_compare=args.force_compare))
+    mutant_doc = None
+    if args.mutants:
+        try:
+            mutant_doc = mutants.load(args.mutants)
+        except mutants.MutantInputError as e:
+            report.problems.append(str(e))
     for problem in report.problems:
         print(f"make_report: warning: {problem}", file=sys.stderr)
 
     if args.out:
         try:
-            html_text = render.to_html(report, chartjs)
+            html_text = render.to_html(report, chartjs, mutant_doc)
             _write_atomically(args.out, html_text)
         except (OSError, ValueError) as e:
             print(f"make_report: cannot write {args.out}: {e}", file=sys.stderr)
             return 2
     if args.summary:
         sys.stdout.write(summary.render(report))
+        if mutant_doc:
+            sys.stdout.write(mutants.summary_line(mutant_doc) + "\n")
         if args.out:
             sys.stdout.write(f"report: {os.path.abspath(args.out)}\n")
         sys.stdout.flush()

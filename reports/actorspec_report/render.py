@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import Optional
 from datetime import datetime, timezone
 
-from . import charts, sections
+from . import charts, mutants, sections
 from .html import page
 from .model import Report
 
@@ -17,7 +18,7 @@ def _asset(name: str) -> str:
         return f.read()
 
 
-def to_html(report: Report, chartjs_source: str) -> str:
+def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = None) -> str:
     style = charts.Style(report.backends)
     chart_specs = [c for fam in report.families for c in fam.charts]
     data = {"charts": [charts.describe(c, report.backends, style) for c in chart_specs]}
@@ -29,6 +30,8 @@ def to_html(report: Report, chartjs_source: str) -> str:
         sections.toc(bool(report.families), bool(report.baseline_label), bool(report.spec.rules)),
         sections.conformance(report.matrix, report.spec_loaded),
     ]
+    if mutant_doc is not None:
+        body.append(mutants.section(mutant_doc))
     if report.families:
         body.append(sections.against_reference(report.vs_reference, report.facts))
     body.append(sections.performance(report.families, style, report.backends, report.broken_perf,

@@ -14,6 +14,14 @@ std::unique_ptr<Runtime> make_runtime(std::string backend_name, std::unique_ptr<
 Node::Node(std::string backend, std::unique_ptr<Executor> executor)
     : backend_(std::move(backend)), executor_(std::move(executor)) {}
 
+#ifdef ACTORSPEC_MUTANTS
+std::unique_ptr<Runtime> make_mutant_runtime(std::string backend_name, std::unique_ptr<Executor> executor, Fault fault) {
+  auto node = std::make_unique<Node>(std::move(backend_name), std::move(executor));
+  node->fault_ = fault;
+  return node;
+}
+#endif
+
 Node::~Node() { shutdown(); }
 
 ProcessPtr Node::lookup(Pid p) const {
@@ -29,7 +37,7 @@ Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
   auto p = std::make_shared<ProcessState>(*this, pid, std::move(body));
   {
     std::lock_guard lock(lifecycle_mu_);
-    if (stopping_) throw RuntimeStopped();
+    if (stopping_ && !ACTORSPEC_FAULT(*this, shutdown_admits_spawns)) throw RuntimeStopped();
     live_.fetch_add(1, std::memory_order_relaxed);
     auto& s = shard(pid);
     std::lock_guard shard_lock(s.mu);
@@ -69,7 +77,10 @@ void Node::deliver(Pid to, Message m) {
 
 void Node::deliver_by_name(std::string_view name, Message m) {
   auto pid = registered_pid(name);
-  if (!pid) throw UnknownName(std::string(name));
+  if (!pid) {
+    if (ACTORSPEC_FAULT(*this, unknown_name_dropped)) return;
+    throw UnknownName(std::string(name));
+  }
   deliver(*pid, std::move(m));
 }
 
@@ -82,16 +93,11 @@ bool Node::is_alive(Pid p) {
   auto proc = lookup(p);
   if (!proc) return false;
   std::lock_guard lock(proc->mu_);
-  return proc->alive_ && !proc->pending_exit_;
+  if (ACTORSPEC_FAULT(*this, alive_during_unwind)) return proc->alive_;
+  return proc->live_locked();
 }
 
-std::optional<Pid> Node::whereis(std::string_view name) {
-  auto pid = registered_pid(name);
-  // A process an exit signal has ended no longer answers to its name, even
-  // while it unwinds (SPEC REG rules, after the BEAM's R15/X3).
-  if (pid && !is_alive(*pid)) return std::nullopt;
-  return pid;
-}
+std::optional<Pid> Node::whereis(std::string_view name) { return registered_pid(name); }
 
 std::size_t Node::process_count() const { return live_.load(std::memory_order_relaxed); }
 
@@ -109,12 +115,24 @@ void Node::signal_exit(ProcessState& t, Pid from, const ExitReason& reason, Sign
 
     if (kind == SignalKind::forced) {
       t.pending_exit_ = reason;
-    } else if (kind == SignalKind::exit2 && reason.kind() == ExitReason::Kind::kill) {
+    } else if (kind == SignalKind::exit2 && reason.kind() == ExitReason::Kind::kill &&
+               !(ACTORSPEC_FAULT(*this, trappable_kill) && t.trap_exit_)) {
+      t.pending_exit_ = ExitReason::killed();
+    } else if (ACTORSPEC_FAULT(*this, body_kill_untrappable) && reason.kind() == ExitReason::Kind::kill) {
       t.pending_exit_ = ExitReason::killed();
     } else if (t.trap_exit_) {
-      t.inbox_.push_back(Message::of(Exit{from, reason}).release());
+      if (ACTORSPEC_FAULT(*this, trap_drops_normal) && reason.is_normal()) return;
+      auto* cell = Message::of(Exit{from, reason}).release();
+      if (ACTORSPEC_FAULT(*this, exit_overtakes)) {
+        CellQueue ahead;
+        ahead.push_back(cell);
+        ahead.splice_back(t.inbox_);
+        t.inbox_.splice_back(ahead);
+      } else {
+        t.inbox_.push_back(cell);
+      }
     } else if (reason.is_normal()) {
-      if (from != t.pid_) return;  // normal from another process is ignored
+      if (from != t.pid_ && !ACTORSPEC_FAULT(*this, exit_normal_kills)) return;  // normal from another process is ignored
       t.pending_exit_ = reason;
     } else {
       t.pending_exit_ = reason;
@@ -133,7 +151,15 @@ void Node::deliver_down(Pid watcher, Ref ref, Pid dead, std::optional<std::strin
     std::lock_guard lock(w->mu_);
     // Gone from monitors_ means demonitor won the race: no Down.
     if (!w->alive_ || w->monitors_.erase(ref) == 0) return;
-    w->inbox_.push_back(Message::of(Down{ref, dead, std::move(name), reason}).release());
+    auto* cell = Message::of(Down{ref, dead, std::move(name), reason}).release();
+    if (ACTORSPEC_FAULT(*this, down_overtakes)) {
+      CellQueue ahead;
+      ahead.push_back(cell);
+      ahead.splice_back(w->inbox_);
+      w->inbox_.splice_back(ahead);
+    } else {
+      w->inbox_.push_back(cell);
+    }
     need_wake = w->take_waiter_locked();
   }
   w->wake_if(need_wake);
@@ -153,12 +179,15 @@ void Node::terminate(ProcessState& p, const ExitReason& reason) {
     unread.splice_back(p.inbox_);
   }
   unread.splice_back(p.saved_);
+  if (ACTORSPEC_FAULT(*this, mailbox_kept)) (new CellQueue)->splice_back(unread);  // leaked on purpose
   unread.clear();
   {
     // Before any Down goes out, so a watcher never sees the name still held.
+    // The name may already belong to another process: a dying holder's name
+    // is free for the taking (register_name).
     std::lock_guard lock(names_mu_);
-    if (!p.name_.empty()) {
-      names_.erase(p.name_);
+    if (!p.name_.empty() && !ACTORSPEC_FAULT(*this, name_not_freed)) {
+      if (auto it = names_.find(p.name_); it != names_.end() && it->second == p.pid()) names_.erase(it);
       p.name_.clear();
     }
   }
@@ -182,8 +211,9 @@ void Node::terminate(ProcessState& p, const ExitReason& reason) {
     }
   }
   // Links before monitors: a process both linked and monitoring sees the
-  // Exit first, as on the BEAM (SEMANTICS O9).
-  for (Pid l : links) signal_exit(l, p.pid(), reason, SignalKind::link);
+  // Exit first, as on the BEAM (spec/EVIDENCE.md O9).
+  const bool kill_for_killed = ACTORSPEC_FAULT(*this, links_get_kill) && reason == ExitReason::killed();
+  for (Pid l : links) signal_exit(l, p.pid(), kill_for_killed ? ExitReason::kill() : reason, SignalKind::link);
   for (auto& [ref, entry] : watchers) deliver_down(entry.watcher, ref, p.pid(), entry.name, reason);
   if (p.on_exit_) p.on_exit_(reason);
 }
@@ -231,19 +261,42 @@ void Node::shutdown() {
 
 // ---- names ----
 
+// A name is held only by a live process (SPEC "alive"): an entry whose
+// holder an exit signal has ended is a name nobody holds, for every name
+// operation alike, though terminate() has not erased it yet.
+
+bool Node::holder_live_locked(Pid holder) const {
+  auto proc = lookup(holder);
+  // (name_not_freed: the registry trusts its table, so an entry left behind
+  // by a holder that ended still names it.)
+  if (!proc) return ACTORSPEC_FAULT(*this, dead_pid_registrable) || ACTORSPEC_FAULT(*this, name_not_freed);
+  std::lock_guard plock(proc->mu_);
+  if (ACTORSPEC_FAULT(*this, registry_decided)) return proc->alive_;
+  return proc->live_locked();
+}
+
+void Node::drop_dead_holder_locked(std::unordered_map<std::string, Pid>::iterator it) {
+  if (auto proc = lookup(it->second)) proc->name_.clear();
+  names_.erase(it);
+}
+
 void Node::register_name(std::string name, Pid p) {
   if (name.empty()) throw InvalidName();
   std::lock_guard lock(names_mu_);
-  if (names_.count(name)) throw NameTaken(name);
+  if (auto it = names_.find(name); it != names_.end()) {
+    if (holder_live_locked(it->second)) throw NameTaken(name);
+    drop_dead_holder_locked(it);
+  }
   auto proc = lookup(p);
   bool alive = false;
   if (proc) {
     std::lock_guard plock(proc->mu_);
-    alive = proc->alive_ && !proc->pending_exit_;
+    alive = proc->live_locked();
   }
-  if (!alive) throw NotAlive(p.to_string());
-  if (!proc->name_.empty()) throw AlreadyRegistered(p.to_string(), proc->name_);
-  proc->name_ = name;
+  if (!alive && !ACTORSPEC_FAULT(*this, dead_pid_registrable)) throw NotAlive(p.to_string());
+  if (proc && !proc->name_.empty() && !ACTORSPEC_FAULT(*this, second_name))
+    throw AlreadyRegistered(p.to_string(), proc->name_);
+  if (proc) proc->name_ = name;
   names_.emplace(std::move(name), p);
 }
 
@@ -251,21 +304,27 @@ void Node::unregister_name(std::string_view name) {
   std::lock_guard lock(names_mu_);
   auto it = names_.find(std::string(name));
   if (it == names_.end()) throw UnknownName(std::string(name));
-  if (auto proc = lookup(it->second)) proc->name_.clear();
-  names_.erase(it);
+  const bool live = holder_live_locked(it->second);
+  if (ACTORSPEC_FAULT(*this, unregister_keeps_name)) {
+    names_.erase(it);
+  } else {
+    drop_dead_holder_locked(it);
+  }
+  if (!live) throw UnknownName(std::string(name));
 }
 
 std::optional<Pid> Node::registered_pid(std::string_view name) {
   std::lock_guard lock(names_mu_);
   auto it = names_.find(std::string(name));
-  if (it == names_.end()) return std::nullopt;
+  if (it == names_.end() || !holder_live_locked(it->second)) return std::nullopt;
   return it->second;
 }
 
 std::vector<std::string> Node::registered_names() {
   std::lock_guard lock(names_mu_);
   std::vector<std::string> out;
-  for (auto& [n, _] : names_) out.push_back(n);
+  for (auto& [n, holder] : names_)
+    if (holder_live_locked(holder)) out.push_back(n);
   return out;
 }
 

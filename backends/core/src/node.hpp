@@ -12,6 +12,7 @@
 
 #include "actorspec/core/executor.hpp"
 #include "actorspec/runtime.hpp"
+#include "faults.hpp"
 #include "process_state.hpp"
 
 namespace actorspec::core {
@@ -59,6 +60,10 @@ class Node final : public Runtime {
 
   void register_name(std::string name, Pid p);
   void unregister_name(std::string_view name);
+#ifdef ACTORSPEC_MUTANTS
+  Fault fault() const { return fault_; }
+  Fault fault_ = Fault::none;
+#endif
   std::optional<Pid> registered_pid(std::string_view name);
   std::vector<std::string> registered_names();
 
@@ -85,6 +90,10 @@ class Node final : public Runtime {
   // spawn refused for stopping comes from a process already marked.
   std::mutex lifecycle_mu_;
   bool stopping_ = false;
+
+  // Under names_mu_: see the comment above Node::register_name.
+  bool holder_live_locked(Pid holder) const;
+  void drop_dead_holder_locked(std::unordered_map<std::string, Pid>::iterator it);
 
   std::mutex names_mu_;
   std::unordered_map<std::string, Pid> names_;

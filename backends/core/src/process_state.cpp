@@ -3,6 +3,8 @@
 #include <cxxabi.h>
 
 #include <cstdlib>
+#include <cstring>
+#include <thread>
 #include <typeinfo>
 
 #include "node.hpp"
@@ -41,7 +43,17 @@ ProcessState::ProcessState(Node& node, Pid pid, Body body) : node_(node), pid_(p
 Runtime& ProcessState::runtime() { return node_; }
 
 void ProcessState::enter(const char* what) {
-  if (node_.executor().current() != this) throw NotInProcess(what);
+  Executor& exec = node_.executor();
+  if (exec.current() != this) throw NotInProcess(what);
+  // Reductions, as on the BEAM: a process that keeps calling the runtime
+  // without ever parking (a poll loop on mailbox_size, is_alive, whereis)
+  // lets the others on its worker run every so often (RT-11).
+  if (++reductions_ >= kReductionsPerSlice) {
+    reductions_ = 0;
+    exec.yield(*this);
+  }
+  if (ACTORSPEC_FAULT(node_, signal_waits_for_receive) && std::strcmp(what, "receive") != 0) return;
+  if (ACTORSPEC_FAULT(node_, message_beats_signal) && std::strcmp(what, "receive") == 0) return;
   if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
 }
 
@@ -64,6 +76,7 @@ void ProcessState::run() {
     reason = e.reason;
   } catch (const std::exception& e) {
     reason = ExitReason::exception(demangle(typeid(e)), e.what());
+    if (ACTORSPEC_FAULT(node_, exception_reason_normal)) reason = ExitReason::normal();
   } catch (...) {
     reason = ExitReason::exception("unknown", "an exception not derived from std::exception");
   }
@@ -83,6 +96,12 @@ void ProcessState::deliver(detail::MessageCell* cell) {
     std::lock_guard lock(mu_);
     if (!alive_) {
       dropped.reset(cell);  // freed outside the lock
+    } else if (ACTORSPEC_FAULT(node_, reorder_under_load) && inbox_.size() >= 1000 && inbox_.size() % 100 == 0) {
+      CellQueue ahead;
+      ahead.push_back(cell);
+      ahead.splice_back(inbox_);
+      inbox_.splice_back(ahead);
+      need_wake = take_waiter_locked();
     } else {
       inbox_.push_back(cell);
       need_wake = take_waiter_locked();
@@ -108,6 +127,8 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
   if (timeout) {
     if (timeout->count() < 0) throw InvalidTimeout();
     deadline = deadline_after(*timeout);
+    if (ACTORSPEC_FAULT(node_, early_timeout)) deadline = deadline_after(*timeout / 2);
+    if (ACTORSPEC_FAULT(node_, timeout_capped) && *timeout >= std::chrono::milliseconds(1LL << 32)) deadline = Clock::now();
   }
   Executor& exec = node_.executor();
   // Cells up to and including `scanned` were tried by this receive and did
@@ -115,10 +136,52 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
   detail::MessageCell* scanned = nullptr;
   bool parked = false;
   for (;;) {
+    if (ACTORSPEC_FAULT(node_, clause_order_first)) {
+      {
+        std::lock_guard lock(mu_);
+        if (pending_exit_) throw Unwind{};
+        saved_.splice_back(inbox_);
+      }
+      detail::MessageCell *best = nullptr, *best_prev = nullptr, *prev = nullptr;
+      int best_clause = -1;
+      for (auto* c = saved_.front(); c; prev = c, c = c->next) {
+        const int clause = match_cell(match, c);
+        if (clause >= 0 && (best_clause < 0 || clause < best_clause)) {
+          best = c;
+          best_prev = prev;
+          best_clause = clause;
+        }
+      }
+      if (best) {
+        saved_.unlink_after(best_prev);
+        return Received{best_clause, Message::adopt(best)};
+      }
+      scanned = saved_.back();
+    }
     for (auto* c = scanned ? scanned->next : saved_.front(); c; c = c->next) {
       const int clause = match_cell(match, c);
       if (clause >= 0) {
+        // Checked again once a clause is chosen and before it runs: a signal
+        // accepted while this receive woke up or scanned still wins (ORD-9).
+        if (exiting_.load(std::memory_order_acquire) && !ACTORSPEC_FAULT(node_, ord9_no_recheck) &&
+            !ACTORSPEC_FAULT(node_, message_beats_signal))
+          throw Unwind{};
         saved_.unlink_after(scanned);
+        if (ACTORSPEC_FAULT(node_, skip_order) && scanned) {
+          // The skipped ones (the whole prefix up to `scanned`) go behind
+          // everything that has arrived.
+          {
+            std::lock_guard lock(mu_);
+            saved_.splice_back(inbox_);
+          }
+          CellQueue prefix;
+          detail::MessageCell* last = scanned;
+          for (bool done = false; !done;) {
+            done = saved_.front() == last;
+            prefix.push_back(saved_.unlink_after(nullptr));
+          }
+          saved_.splice_back(prefix);
+        }
         return Received{clause, Message::adopt(c)};
       }
       scanned = c;
@@ -126,20 +189,38 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
     {
       std::unique_lock lock(mu_);
       // A pending exit beats any message that arrived with or before it.
-      if (pending_exit_) throw Unwind{};
+      if (pending_exit_ && !(ACTORSPEC_FAULT(node_, message_beats_signal) && !inbox_.empty())) throw Unwind{};
       if (!inbox_.empty()) {
         saved_.splice_back(inbox_);
         continue;
       }
       if (deadline && Clock::now() >= *deadline) {
         lock.unlock();
-        if (!parked) exec.yield(*this);
+        if (ACTORSPEC_FAULT(node_, timeout_consumes) && !saved_.empty()) delete saved_.unlink_after(nullptr);
+        if (!parked) {
+          // A poll that found nothing lets others run first (RT-11).
+          reductions_ = 0;
+          exec.yield(*this);
+          if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
+        }
         return std::nullopt;
+      }
+      if (ACTORSPEC_FAULT(node_, lost_wakeup)) {
+        // The classic bug: "nothing there" and "I am waiting" in two steps.
+        // Only a message's wake is lost: an exit signal is still seen, so
+        // shutdown works and the suite fails rather than hangs.
+        lock.unlock();
+        std::this_thread::yield();
+        lock.lock();
+        if (pending_exit_) throw Unwind{};
       }
       waiting_ = true;
     }
     parked = true;
-    if (!exec.park(*this, deadline)) {
+    reductions_ = 0;
+    const bool woken = exec.park(*this, deadline);
+    if (woken && timeout && ACTORSPEC_FAULT(node_, timer_restarts)) deadline = deadline_after(*timeout);
+    if (!woken) {
       std::unique_lock lock(mu_);
       if (waiting_) {
         waiting_ = false;  // a true timeout: nobody will wake us
@@ -184,13 +265,13 @@ void ProcessState::link(Pid other) {
   bool linked = false;
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
-    if (o->alive_) {
+    if (ACTORSPEC_FAULT(node_, link_decided) ? o->alive_ : o->live_locked()) {
       links_.insert(other);
-      o->links_.insert(pid_);
+      if (!ACTORSPEC_FAULT(node_, one_way_link)) o->links_.insert(pid_);
       linked = true;
     }
   }
-  if (linked) return;
+  if (linked || ACTORSPEC_FAULT(node_, link_dead_noop)) return;
   std::lock_guard lock(mu_);
   if (!trap_exit_) throw NoProc(other.to_string());
   inbox_.push_back(Message::of(Exit{other, ExitReason::noproc()}).release());
@@ -201,7 +282,7 @@ void ProcessState::unlink(Pid other) {
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
     links_.erase(other);
-    o->links_.erase(pid_);
+    if (!ACTORSPEC_FAULT(node_, unlink_one_side)) o->links_.erase(pid_);
   } else {
     std::lock_guard lock(mu_);
     links_.erase(other);
@@ -217,7 +298,7 @@ std::vector<Pid> ProcessState::links() {
 Ref ProcessState::monitor(Pid target) {
   enter("monitor");
   const Ref ref = node_.make_ref();
-  if (target == pid_) return ref;  // monitoring yourself creates nothing (SEMANTICS M9)
+  if (target == pid_) return ref;  // monitoring yourself creates nothing (spec/EVIDENCE.md M9)
   {
     std::lock_guard lock(mu_);
     monitors_.emplace(ref, target);
@@ -225,11 +306,12 @@ Ref ProcessState::monitor(Pid target) {
   bool added = false;
   if (auto t = node_.lookup(target)) {
     std::lock_guard lock(t->mu_);
-    if (t->alive_) {
+    if (ACTORSPEC_FAULT(node_, monitor_decided) ? t->alive_ : t->live_locked()) {
       t->monitored_by_.emplace(ref, MonitorEntry{pid_, std::nullopt});
       added = true;
     }
   }
+  if (ACTORSPEC_FAULT(node_, monitor_dead_silent)) return ref;
   if (!added) node_.deliver_down(pid_, ref, target, std::nullopt, ExitReason::noproc());
   return ref;
 }
@@ -247,7 +329,7 @@ Ref ProcessState::monitor(std::string_view name) {
   if (target) {
     if (auto t = node_.lookup(*target)) {
       std::lock_guard lock(t->mu_);
-      if (t->alive_) {
+      if (t->live_locked()) {
         t->monitored_by_.emplace(ref, MonitorEntry{pid_, std::string(name)});
         added = true;
       }
@@ -260,6 +342,10 @@ Ref ProcessState::monitor(std::string_view name) {
 bool ProcessState::demonitor(Ref ref, DemonitorOption option) {
   enter("demonitor");
   std::optional<Pid> target;
+  if (ACTORSPEC_FAULT(node_, demonitor_keeps_monitor)) {
+    std::lock_guard lock(mu_);
+    return monitors_.count(ref) > 0;
+  }
   {
     std::lock_guard lock(mu_);
     if (auto it = monitors_.find(ref); it != monitors_.end()) {
@@ -273,7 +359,7 @@ bool ProcessState::demonitor(Ref ref, DemonitorOption option) {
       t->monitored_by_.erase(ref);
     }
   }
-  if (option == DemonitorOption::flush) remove_downs_for(ref);
+  if (option == DemonitorOption::flush && !ACTORSPEC_FAULT(node_, flush_keeps_down)) remove_downs_for(ref);
   return target.has_value();
 }
 
@@ -302,7 +388,8 @@ void ProcessState::remove_downs_for(Ref ref) {
 bool ProcessState::trap_exit(bool on) {
   enter("trap_exit");
   std::lock_guard lock(mu_);
-  return std::exchange(trap_exit_, on);
+  const bool old = std::exchange(trap_exit_, on);
+  return ACTORSPEC_FAULT(node_, trap_flag_returns_new) ? on : old;
 }
 
 bool ProcessState::trapping_exits() const {

@@ -65,17 +65,24 @@ class ProcessState final : public Schedulable, public Process {
   void run();
   // Appends a message; dropped if the process has ended. Any thread.
   void deliver(detail::MessageCell* cell);
-  // Called from terminate-side code and shutdown. See signals.cpp.
+  // Node (node.cpp) ends processes and delivers their signals.
   friend class Node;
 
  private:
   // Throws NotInProcess unless called by this live process; then applies a
   // pending exit signal (the BEAM would have ended us already).
   void enter(const char* what);
+  // Under mu: whether the process counts as alive for every pid and name
+  // operation (is_alive, link, monitor, register_name, send by name): it has
+  // not ended and no exit signal has ended it yet (LNK-18, SPEC "alive").
+  bool live_locked() const { return alive_ && !pending_exit_; }
   // Under mu: wakes the process if it is parked. Returns whether to call wake.
   bool take_waiter_locked();
   void wake_if(bool need);
   void remove_downs_for(Ref ref);
+
+  // Runtime calls a process makes between two chances for others to run.
+  static constexpr unsigned kReductionsPerSlice = 64;
 
   Node& node_;
   const Pid pid_;
@@ -94,6 +101,7 @@ class ProcessState final : public Schedulable, public Process {
   std::function<void(const ExitReason&)> on_exit_;     // set before launch
 
   CellQueue saved_;  // owner: messages taken from inbox_, scanned, not yet matched
+  unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (RT-11)
 
   std::string name_;  // guarded by the node's name registry lock
 };

@@ -16,7 +16,7 @@
 -export([main/1]).
 
 -define(MODULES, [spn_tests, ord_tests, rcv_tests, lnk_tests, mon_tests,
-                  reg_tests, err_tests, gde_tests]).
+                  reg_tests, err_tests, rt_tests, gde_tests]).
 
 main([Out, RulesPath, SpecPath]) ->
     Started = erlang:monotonic_time(millisecond),

@@ -51,10 +51,10 @@ class NotAlive : public BadArg {
   explicit NotAlive(const std::string& pid) : BadArg("process " + pid + " is not alive") {}
 };
 
-// A receive with a negative `after` duration (Erlang: timeout_value).
+// A receive with a negative or NaN `after` duration (Erlang: timeout_value).
 class InvalidTimeout : public BadArg {
  public:
-  InvalidTimeout() : BadArg("receive timeout must not be negative") {}
+  InvalidTimeout() : BadArg("receive timeout must not be negative (or NaN)") {}
 };
 
 // link to a process that does not exist, from a process not trapping exits.

@@ -60,13 +60,33 @@ AnyClause<std::decay_t<Handler>> on_any(Handler&& h) {
   return {std::forward<Handler>(h)};
 }
 
+namespace detail {
+// Any chrono duration to the nanoseconds receive counts in, for every value
+// (RCV-12): the range is judged in floating point first, so no conversion
+// can overflow. Negative (down to min() and -inf) and NaN become -1 ns,
+// which receive rejects with InvalidTimeout; beyond half the clock's range
+// (up to max() and +inf) is no timeout at all (RCV-8); the rest is rounded
+// up, so a timeout never fires early (RCV-10).
+struct TimeoutValue {
+  std::chrono::nanoseconds timeout;
+  bool infinite;
+};
+template <class Rep, class Period>
+TimeoutValue timeout_value(std::chrono::duration<Rep, Period> d) {
+  using namespace std::chrono;
+  const long double ns = duration<long double, std::nano>(d).count();
+  if (!(ns >= 0)) return {nanoseconds(-1), false};  // negative or NaN
+  if (ns > static_cast<long double>(nanoseconds::max().count() / 2)) return {nanoseconds::max(), true};
+  return {ceil<nanoseconds>(d), false};
+}
+}  // namespace detail
+
 // A negative duration is accepted here and rejected by receive (ERR rules),
 // so the error is raised in the receiving process, as on the BEAM.
 template <class Rep, class Period, class Handler>
 AfterClause<std::decay_t<Handler>> after(std::chrono::duration<Rep, Period> d, Handler&& h) {
-  using namespace std::chrono;
-  const bool infinite = duration<double, std::nano>(d).count() > static_cast<double>(nanoseconds::max().count() / 2);
-  return {infinite ? nanoseconds::max() : duration_cast<nanoseconds>(d), infinite, std::forward<Handler>(h)};
+  const detail::TimeoutValue v = detail::timeout_value(d);
+  return {v.timeout, v.infinite, std::forward<Handler>(h)};
 }
 
 // Calls a clause's handler with the value, or with nothing if it takes nothing.

@@ -51,12 +51,19 @@ class Executor {
   virtual void wake(Schedulable& process) = 0;
 
   // Called by `process` itself when a receive gives up without parking (a
-  // poll, `after(0)`): lets other processes on its worker run, since a
-  // process polling in a loop would otherwise starve them (no preemption).
-  // Threads are preempted by the OS, so the default does nothing.
+  // poll, `after(0)`) and every so many runtime calls made without parking
+  // (reductions): lets the other processes on its worker run before it
+  // continues, since a process polling in a loop would otherwise starve
+  // them (no preemption; SPEC RT-11). A backend whose processes share
+  // workers MUST implement it; threads are preempted by the OS, so the
+  // default does nothing. A wake that comes meanwhile is kept for the next
+  // park, as always.
   virtual void yield(Schedulable& /*process*/) {}
 
-  // The process running on the caller's execution context, or nullptr.
+  // The process *of this executor* running on the caller's execution
+  // context, or nullptr: a process of another runtime (of this backend or
+  // another) is outside this one, so from it this runtime's run(),
+  // shutdown() and destruction work as from any outside thread (SPEC RT-11).
   virtual Schedulable* current() = 0;
 
   // Waits until every launched entry has returned, then releases the
