@@ -12,11 +12,12 @@ poll_for(Msg, N) ->
     Me = self(),
     spawn(fun() -> Me ! child_ran end),
     ?assert(poll_for(child_ran, 0) >= 0),
-    %% two processes that poll each other both progress
+    %% two processes that poll each other both progress (50 rounds: each
+    %% round may cost a full reduction budget of spinning on one scheduler)
     Ping = fun Ping(Peer, 0) -> Peer ! {token, 0}, ok;
                Ping(Peer, K) -> Peer ! {token, K}, _ = poll_for_token(), Ping(Peer, K - 1) end,
-    A = spawn(fun() -> receive {peer, P} -> Ping(P, 1000), Me ! {done, self()} end end),
-    B = spawn(fun() -> receive {peer, P} -> Ping(P, 1000), Me ! {done, self()} end end),
+    A = spawn(fun() -> receive {peer, P} -> Ping(P, 50), Me ! {done, self()} end end),
+    B = spawn(fun() -> receive {peer, P} -> Ping(P, 50), Me ! {done, self()} end end),
     A ! {peer, B}, B ! {peer, A},
     conf_lib:await({done, A}),
     conf_lib:await({done, B})
