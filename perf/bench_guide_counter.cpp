@@ -39,6 +39,11 @@ void guide_counter(benchmark::State& state, const BackendInfo& backend, std::int
 
 void register_guide_counter(const Registrar& r) {
   const std::int64_t n = r.size<std::int64_t>(500, 20'000);
+  r.describe({.key = "guide/counter",
+              .operation = "one increment round trip to the guide's Counter process (reply awaited with after "
+                           "1000 ms), the code GDE-1's tests check",
+              .unit = "ns per increment",
+              .sizes = std::to_string(n) + " increments per repetition"});
   r.for_each_backend("guide/counter", n, [n](benchmark::State& s, const BackendInfo& b) { guide_counter(s, b, n); });
 }
 

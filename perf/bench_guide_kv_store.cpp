@@ -58,6 +58,11 @@ void guide_kv_store(benchmark::State& state, const BackendInfo& backend, std::in
 
 void register_guide_kv_store(const Registrar& r) {
   const std::int64_t n = r.size<std::int64_t>(500, 20'000);
+  r.describe({.key = "guide/kv_store",
+              .operation = "one call to the guide's KVStore process in a put/get/get/delete cycle over 1024 string "
+                           "keys, reply awaited (GDE-2's code)",
+              .unit = "ns per call",
+              .sizes = std::to_string(n) + " calls per repetition"});
   r.for_each_backend("guide/kv_store", n, [n](benchmark::State& s, const BackendInfo& b) { guide_kv_store(s, b, n); });
 }
 

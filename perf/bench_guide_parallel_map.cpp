@@ -36,6 +36,12 @@ void guide_parallel_map(benchmark::State& state, const BackendInfo& backend, std
 
 void register_guide_parallel_map(const Registrar& r) {
   const std::int64_t items = r.size<std::int64_t>(200, 10'000);
+  r.describe({.key = "guide/parallel_map",
+              .operation = "one item of the guide's parallel_map (GDE-8): a process per item computing x*x, "
+                           "results collected in input order",
+              .unit = "ns per item",
+              .sizes = std::to_string(items) + " items per repetition",
+              .per_second = "items"});
   r.for_each_backend("guide/parallel_map/items:" + std::to_string(items), items,
                      [items](benchmark::State& s, const BackendInfo& b) { guide_parallel_map(s, b, items); });
 }

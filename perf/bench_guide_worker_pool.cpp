@@ -54,6 +54,12 @@ void guide_worker_pool(benchmark::State& state, const BackendInfo& backend, int 
 void register_guide_worker_pool(const Registrar& r) {
   constexpr int kWorkers = 4;
   const std::int64_t jobs = r.size<std::int64_t>(200, 10'000);
+  r.describe({.key = "guide/worker_pool",
+              .operation = "one job through the guide's WorkerPool (GDE-9): 4 named workers, the coordinator "
+                           "queues jobs until a worker is Ready; first submit until the last result",
+              .unit = "ns per job",
+              .sizes = std::to_string(jobs) + " jobs per repetition, pool of 4",
+              .per_second = "jobs"});
   r.for_each_backend("guide/worker_pool/pool:" + std::to_string(kWorkers), jobs,
                      [jobs](benchmark::State& s, const BackendInfo& b) { guide_worker_pool(s, b, kWorkers, jobs); });
 }

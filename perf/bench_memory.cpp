@@ -45,6 +45,12 @@ void memory_idle(benchmark::State& state, const BackendInfo& backend, std::int64
 
 void register_memory(const Registrar& r) {
   const std::int64_t n = r.size<std::int64_t>(200, 10'000);
+  r.describe({.key = "memory",
+              .operation = "an idle live process: spawned and parked in receive; resident memory (RSS) growth of "
+                           "the program divided by N",
+              .unit = "bytes per process (the time column is spawn-to-parked per process)",
+              .sizes = "N = " + std::to_string(n) + " processes",
+              .quantity = "bytes_per_process"});
   r.for_each_backend("memory/idle_process/N:" + std::to_string(n), n,
                      [n](benchmark::State& s, const BackendInfo& b) { memory_idle(s, b, n); });
 }

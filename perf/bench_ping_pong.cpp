@@ -57,6 +57,38 @@ void ping_pong(benchmark::State& state, const BackendInfo& backend, const Runtim
 
 void register_ping_pong(const Registrar& r) {
   const std::int64_t n = r.size<std::int64_t>(500, 20'000);
+  r.describe({.key = "ping_pong",
+              .operation = "a round trip: send a Ping to a partner process and receive its Pong. same_worker: a "
+                           "runtime with one worker, both processes share it; default_workers: the default runtime, "
+                           "placement left to the scheduler (thread: one OS thread each)",
+              .unit = "ns per round trip",
+              .sizes = std::to_string(n) + " round trips per repetition, each one also timed for the tails",
+              .tails = ""});
+  const std::int64_t scaled = r.size<std::int64_t>(500, 5'000);
+  r.describe({.key = "ping_pong/scaling",
+              .operation = "a round trip (Ping, Pong) between two processes, runtime with 1, 2, 4... worker "
+                           "threads; thread: one OS thread per process",
+              .unit = "ns per round trip",
+              .sizes = std::to_string(scaled) + " round trips per repetition",
+              .per_second = "round trips",
+              .tails = "",
+              .x_axis = "workers"});
+  for (const auto& b : r.backends()) {
+    if (b.workers == 0) {
+      r.for_backend(b, "ping_pong/scaling/one_thread_per_process", scaled,
+                    [scaled](benchmark::State& s, const BackendInfo& bk) {
+                      ping_pong(s, bk, {}, "ns per round trip; one OS thread per process", scaled);
+                    });
+      continue;
+    }
+    for (const unsigned w : r.scaling_workers()) {
+      r.for_backend(b, "ping_pong/scaling/workers:" + std::to_string(w), scaled,
+                    [scaled, w](benchmark::State& s, const BackendInfo& bk) {
+                      ping_pong(s, bk, RuntimeOptions{.workers = w},
+                                "ns per round trip; runtime with workers=" + std::to_string(w), scaled);
+                    });
+    }
+  }
   for (const auto& b : r.backends()) {
     if (b.workers > 1) {
       r.for_backend(b, "ping_pong/same_worker", n, [n](benchmark::State& s, const BackendInfo& bk) {

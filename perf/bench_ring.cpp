@@ -38,8 +38,9 @@ constexpr std::int64_t kLargestRing = 100'000;
 // processes adds its cap here (see perf/README.md).
 std::int64_t max_ring(const BackendInfo& b) { return b.name == "thread" ? 10'000 : kLargestRing; }
 
-void ring(benchmark::State& state, const BackendInfo& backend, std::int64_t size, std::int64_t laps) {
-  auto rt = make_runtime_or_skip(state, backend);
+void ring(benchmark::State& state, const BackendInfo& backend, std::int64_t size, std::int64_t laps,
+          const RuntimeOptions& options = {}) {
+  auto rt = make_runtime_or_skip(state, backend, options);
   if (!rt) return;
   std::string label = "ns per hop; R=" + std::to_string(size) + ", " + std::to_string(laps) +
                       " laps per repetition, built and warmed outside the timed region";
@@ -74,6 +75,39 @@ void register_ring(const Registrar& r) {
   const std::vector<std::int64_t> sizes =
       r.quick() ? std::vector<std::int64_t>{10, 100, 1'000} : std::vector<std::int64_t>{10, 100, 1'000, 10'000, kLargestRing};
   const std::int64_t target_hops = r.size<std::int64_t>(2'000, 20'000);
+  r.describe({.key = "ring",
+              .operation = "one hop: a process receives the token and sends it to the next of R processes in a "
+                           "ring; the ring is built and one lap run outside the timed region",
+              .unit = "ns per hop",
+              .sizes = "R = " + std::to_string(sizes.front()) + " to " + std::to_string(sizes.back()) +
+                       " processes (thread: at most 10,000, its cap here), about " + std::to_string(target_hops) +
+                       " hops per repetition"});
+  const std::int64_t scaled_size = r.size<std::int64_t>(100, 1'000);
+  const std::int64_t scaled_laps = r.size<std::int64_t>(10, 10);
+  r.describe({.key = "ring/scaling",
+              .operation = "one hop of a token around a ring of R processes, runtime with 1, 2, 4... worker "
+                           "threads; thread: one OS thread per process",
+              .unit = "ns per hop",
+              .sizes = "R = " + std::to_string(scaled_size) + ", " + std::to_string(scaled_laps) +
+                       " laps per repetition",
+              .per_second = "hops",
+              .x_axis = "workers"});
+  for (const auto& b : r.backends()) {
+    const auto run = [scaled_size, scaled_laps](const RuntimeOptions& o) {
+      return [scaled_size, scaled_laps, o](benchmark::State& s, const BackendInfo& bk) {
+        ring(s, bk, scaled_size, scaled_laps, o);
+      };
+    };
+    if (b.workers == 0) {
+      r.for_backend(b, "ring/scaling/R:" + std::to_string(scaled_size) + "/one_thread_per_process",
+                    scaled_size * scaled_laps, run({}));
+      continue;
+    }
+    for (const unsigned w : r.scaling_workers()) {
+      r.for_backend(b, "ring/scaling/R:" + std::to_string(scaled_size) + "/workers:" + std::to_string(w),
+                    scaled_size * scaled_laps, run(RuntimeOptions{.workers = w}));
+    }
+  }
   for (const auto& b : r.backends()) {
     for (const std::int64_t size : sizes) {
       if (size > max_ring(b)) continue;

@@ -46,6 +46,11 @@ void register_selective_receive(const Registrar& r) {
   const std::int64_t scan_budget = r.size<std::int64_t>(200'000, 20'000'000);
   const std::int64_t most = r.size<std::int64_t>(500, 50'000);
   const std::int64_t least = r.size<std::int64_t>(20, 500);
+  r.describe({.key = "selective_receive",
+              .operation = "a self-send and the receive of the one matching message behind D non-matching ones, "
+                           "which stay queued in order",
+              .unit = "ns per receive (self-send included)",
+              .sizes = "D = 0 to 10,000 queued messages; fewer receives behind deeper mailboxes"});
   for (const std::int64_t d : depths) {
     const std::int64_t n = std::clamp(scan_budget / (d + 1), least, most);
     r.for_each_backend("selective_receive/D:" + std::to_string(d), n,

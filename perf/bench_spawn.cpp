@@ -9,8 +9,9 @@ namespace {
 
 void empty_body(Process&) {}
 
-void spawn_throughput(benchmark::State& state, const BackendInfo& backend, std::int64_t n) {
-  auto rt = make_runtime_or_skip(state, backend);
+void spawn_throughput(benchmark::State& state, const BackendInfo& backend, std::int64_t n,
+                      const RuntimeOptions& options = {}) {
+  auto rt = make_runtime_or_skip(state, backend, options);
   if (!rt) return;
   state.SetLabel("ns per process: spawn_monitor of an empty body, until its Down; N back to back");
   measure(state, *rt, n, [n](Process& self) {
@@ -49,9 +50,42 @@ void spawn_latency(benchmark::State& state, const BackendInfo& backend, std::int
 
 void register_spawn(const Registrar& r) {
   const std::int64_t n = r.size<std::int64_t>(200, 10'000);
+  r.describe({.key = "spawn/throughput",
+              .operation = "spawn_monitor of an empty body, N back to back, until every Down has arrived",
+              .unit = "ns per process",
+              .sizes = "N = " + std::to_string(n) + " processes per repetition",
+              .per_second = "processes"});
+  r.describe({.key = "spawn/latency",
+              .operation = "spawn_monitor of an empty body until its Down, one process at a time",
+              .unit = "ns from spawn to Down",
+              .sizes = std::to_string(r.size<std::int64_t>(100, 1'000)) + " processes per repetition",
+              .tails = ""});
   r.for_each_backend("spawn/throughput/N:" + std::to_string(n), n,
                      [n](benchmark::State& s, const BackendInfo& b) { spawn_throughput(s, b, n); });
   const std::int64_t k = r.size<std::int64_t>(100, 1'000);
+  // Scaling: the same throughput with 1, 2, 4... workers; the thread
+  // backend has no workers to vary and runs once, in its natural form.
+  const std::int64_t scaled = r.size<std::int64_t>(200, 5'000);
+  r.describe({.key = "spawn/scaling",
+              .operation = "spawn/throughput (spawn_monitor of an empty body until every Down) with the runtime's "
+                           "worker threads set to 1, 2, 4...; thread: one OS thread per process",
+              .unit = "ns per process",
+              .sizes = "N = " + std::to_string(scaled) + " processes per repetition",
+              .per_second = "processes",
+              .x_axis = "workers"});
+  for (const auto& b : r.backends()) {
+    if (b.workers == 0) {
+      r.for_backend(b, "spawn/scaling/one_thread_per_process", scaled,
+                    [scaled](benchmark::State& s, const BackendInfo& bk) { spawn_throughput(s, bk, scaled); });
+      continue;
+    }
+    for (const unsigned w : r.scaling_workers()) {
+      r.for_backend(b, "spawn/scaling/workers:" + std::to_string(w), scaled,
+                    [scaled, w](benchmark::State& s, const BackendInfo& bk) {
+                      spawn_throughput(s, bk, scaled, RuntimeOptions{.workers = w});
+                    });
+    }
+  }
   r.for_each_backend("spawn/latency", k, [k](benchmark::State& s, const BackendInfo& b) { spawn_latency(s, b, k); });
 }
 

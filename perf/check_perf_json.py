@@ -29,6 +29,16 @@ FAMILIES = [
 # Only where the backend's default runtime has more than one worker.
 POOLED_FAMILIES = ["ping_pong/same_worker"]
 
+# Scaling families: pooled backends run them at workers 1, 2 and 4 (more on
+# bigger machines); a backend without workers (thread) runs its natural form
+# once, as <family>/one_thread_per_process.
+SCALING_FAMILIES = ["spawn/scaling", "ping_pong/scaling", "ring/scaling", "fan_in/scaling"]
+SCALING_WORKERS = {"workers:1", "workers:2", "workers:4"}
+
+# Every benchmark's name must be covered by one of the family descriptions
+# (context "actorspec_family:<key>", a JSON object with these fields).
+DESCRIPTION_FIELDS = ["operation", "unit", "sizes", "quantity", "per_second", "tails", "x_axis"]
+
 # Arguments that must each appear, per family, in every mode.
 REQUIRED_ARGS = {
     "fan_in": {"k:1", "k:2", "k:8", "k:64"},
@@ -120,6 +130,24 @@ def check(report):
     means = {run.get("run_name"): run for run in report.get("benchmarks", [])
              if run.get("run_type") == "aggregate" and run.get("aggregate_name") == "mean"}
 
+    descriptions = {}
+    for key, value in context.items():
+        if not key.startswith("actorspec_family:"):
+            continue
+        try:
+            doc = json.loads(value)
+        except (TypeError, json.JSONDecodeError) as e:
+            errors.append(f"context: {key} is not JSON ({e})")
+            continue
+        missing = [f for f in DESCRIPTION_FIELDS if not isinstance(doc.get(f), str)]
+        if missing or not doc.get("operation") or not doc.get("unit"):
+            errors.append(f"context: {key} lacks {missing or 'an operation or unit'}")
+        descriptions[key.split(":", 1)[1]] = doc
+
+    def described(run_name):
+        parts = run_name.split("/")[:-1]
+        return any("/".join(parts[:n]) in descriptions for n in range(len(parts), 0, -1))
+
     seen = {}  # (family, backend) -> set of args seen
     for run in report.get("benchmarks", []):
         name = run.get("run_name", run.get("name", "?"))
@@ -129,6 +157,8 @@ def check(report):
             continue
         if backend not in backends:
             errors.append(f"{name}: backend '{backend}' is not in actorspec_backends")
+        if not described(name):
+            errors.append(f"{name}: no family description in the context covers it")
         counters = {k: v for k, v in run.items() if k not in STANDARD_KEYS}
         for key, value in counters.items():
             zero_mean = means.get(run.get("run_name"), {}).get(key) == 0
@@ -158,6 +188,14 @@ def check(report):
                 errors.append(f"{family}/{backend}: did not run")
                 continue
             missing = REQUIRED_ARGS.get(family, set()) - seen[(family, backend)]
+            if missing:
+                errors.append(f"{family}/{backend}: no run for {sorted(missing)}")
+        for family in SCALING_FAMILIES:
+            if workers.get(backend, 0) == 0:
+                if (family + "/one_thread_per_process", backend) not in seen:
+                    errors.append(f"{family}/one_thread_per_process/{backend}: did not run")
+                continue
+            missing = SCALING_WORKERS - seen.get((family, backend), set())
             if missing:
                 errors.append(f"{family}/{backend}: no run for {sorted(missing)}")
     return errors

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <utility>
 #include <exception>
 #include <fstream>
 #include <string>
@@ -25,6 +27,51 @@ void Registrar::for_backend(const BackendInfo& backend, const std::string& path,
       ->UseManualTime()
       ->Iterations(ops)
       ->Unit(benchmark::kNanosecond);
+}
+
+namespace {
+
+std::string json_string(const std::string& text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+void Registrar::describe(const FamilyDescription& d) const {
+  std::string json = "{";
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"operation", &d.operation}, {"unit", &d.unit},           {"sizes", &d.sizes}, {"quantity", &d.quantity},
+      {"per_second", &d.per_second}, {"tails", &d.tails}, {"x_axis", &d.x_axis}};
+  for (const auto& [name, value] : fields) {
+    if (json.size() > 1) json += ',';
+    json += json_string(name) + ':' + json_string(*value);
+  }
+  json += ",\"order\":" + std::to_string(described_++);
+  benchmark::AddCustomContext("actorspec_family:" + d.key, json + "}");
+}
+
+std::vector<unsigned> Registrar::scaling_workers() const {
+  std::vector<unsigned> out = {1, 2, 4};
+  const unsigned hw = std::thread::hardware_concurrency();
+  for (unsigned w = 8; w <= hw; w *= 2) out.push_back(w);
+  return out;
 }
 
 std::unique_ptr<Runtime> make_runtime_or_skip(benchmark::State& state, const BackendInfo& backend,

@@ -41,6 +41,34 @@ struct BackendInfo {
 
 enum class Mode { quick, full };
 
+// What a benchmark family measures, stated once, next to its code. The
+// report shows it wherever the family's numbers appear; it reaches the
+// report through perf.json's context as "actorspec_family:<key>" (a JSON
+// object), so there is no second copy to drift. `key` is the name prefix
+// the description covers ("ring", "spawn/throughput", "ring/scaling"): a
+// benchmark takes the description with the longest key that prefixes its
+// name (whole path elements).
+struct FamilyDescription {
+  std::string key{};
+  std::string operation{};  // what one operation is, in words
+  std::string unit{};       // what the time is per: "ns per hop"
+  std::string sizes{};      // the sizes and what they vary
+  // What the report charts and ranks: "" for the time per operation, else a
+  // counter's name (e.g. "bytes_per_process", "lateness_p50_ns"). Always
+  // lower is better.
+  std::string quantity{};
+  // When set ("messages", "processes"), the chart shows operations per
+  // second (higher is better) instead of the time per operation.
+  std::string per_second{};
+  // Counter prefix of p50_ns/p99_ns/max_ns tails, charted when present;
+  // "-" when the family records none.
+  std::string tails = "-";
+  // "workers" for a scaling family: its cases vary RuntimeOptions::workers.
+  std::string x_axis{};
+  // (Every member has an initializer: GCC 12's -Wextra warns about members a
+  // designated initializer leaves out otherwise.)
+};
+
 // Where a family is registered: for every backend, sized for the mode.
 class Registrar {
  public:
@@ -61,10 +89,18 @@ class Registrar {
   void for_each_backend(const std::string& path, std::int64_t ops, const Fn& fn) const;
   // The same for one backend only.
   void for_backend(const BackendInfo& backend, const std::string& path, std::int64_t ops, const Fn& fn) const;
+  // Publishes a family's description in the JSON context (see above).
+  void describe(const FamilyDescription& d) const;
+  // Worker counts a scaling family runs with: 1, 2 and 4, then doubling up
+  // to the hardware's threads when it has more than 4.
+  std::vector<unsigned> scaling_workers() const;
 
  private:
   Mode mode_;
   std::vector<BackendInfo> backends_;
+  // Descriptions published so far: their registration order, which the
+  // report keeps (the rows of perf.json come shuffled, from many processes).
+  mutable int described_ = 0;
 };
 
 // A runtime of the backend, or nullptr after reporting the error to `state`.

@@ -9,8 +9,6 @@
 #include <cstdlib>
 #include <thread>
 
-#include "actorspec/backends.hpp"
-#include "actorspec/core/core_runtime.hpp"
 #include "parker.hpp"
 
 namespace actorspec::fiber_backend {
@@ -125,11 +123,5 @@ void FiberExecutor::join() {
   }
   pool_.stop();
 }
-
-namespace {
-const BackendRegistration registration("fiber", [](const RuntimeOptions& options) {
-  return core::make_runtime("fiber", std::make_unique<FiberExecutor>(options.workers, options.stack_size));
-});
-}  // namespace
 
 }  // namespace actorspec::fiber_backend

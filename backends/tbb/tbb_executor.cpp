@@ -6,8 +6,6 @@
 #include <sanitizer/tsan_interface.h>
 #endif
 
-#include "actorspec/backends.hpp"
-#include "actorspec/core/core_runtime.hpp"
 #include "process_fiber.hpp"
 
 namespace actorspec::tbb_backend {
@@ -126,11 +124,5 @@ void TbbExecutor::join() {
   // be returning from the last one, which the arena tolerates.
   arena_.terminate();
 }
-
-namespace {
-const BackendRegistration registration("tbb", [](const RuntimeOptions& options) {
-  return core::make_runtime("tbb", std::make_unique<TbbExecutor>(options.workers, options.stack_size));
-});
-}  // namespace
 
 }  // namespace actorspec::tbb_backend

@@ -2,8 +2,6 @@
 
 #include <system_error>
 
-#include "actorspec/backends.hpp"
-#include "actorspec/core/core_runtime.hpp"
 #include "futex_permit.hpp"
 
 namespace actorspec::thread_backend {
@@ -103,11 +101,5 @@ void ThreadExecutor::join() {
   }
   reap();
 }
-
-namespace {
-const BackendRegistration registration("thread", [](const RuntimeOptions& options) {
-  return core::make_runtime("thread", std::make_unique<ThreadExecutor>(options.stack_size));
-});
-}  // namespace
 
 }  // namespace actorspec::thread_backend

@@ -190,6 +190,23 @@ TEST_P(Links, LNK_3_uncaught_noproc_ends_the_caller) {
   EXPECT_EQ(r.exception_type(), "actorspec::NoProc") << r;
 }
 
+// Found by the differential fuzzer (seed 4): link to a process whose end
+// was accepted (LNK-18: not alive) but not finished made a link, and the
+// caller then got the process's reason through it instead of noproc.
+TEST_P(Links, LNK_3_link_right_after_an_accepted_exit_signal_is_a_link_to_a_dead_process) {
+  run_to_end([](Process& self) {
+    self.trap_exit(true);
+    for (int i = 0; i < 20; ++i) {
+      const Pid p = self.spawn([](Process& p) { p.receive<Never>(); });
+      self.exit(p, boom());
+      self.link(p);
+      const Exit e = expect_exit_from(self, p);
+      EXPECT_EQ(e.reason, ExitReason::noproc()) << "a link to a process is_alive calls dead";
+      EXPECT_TRUE(self.links().empty());
+    }
+  });
+}
+
 TEST_P(Links, LNK_3_link_to_a_dead_process_when_trapping_queues_exit_noproc) {
   run_to_end([](Process& self) {
     self.trap_exit(true);
@@ -221,6 +238,17 @@ TEST_P(Links, LNK_4_unlink_stops_a_later_exit_signal) {
     EXPECT_TRUE(expect<Pids>(self).empty());
     EXPECT_EQ(expect_down(self, ref).reason, boom());
     // Not trapping: a link signal from q would have ended us with boom.
+  });
+}
+
+// Found by the differential fuzzer (conformance/differential, seed 9): the
+// core locked the caller's own mutex twice and unlink(self()) hung forever.
+TEST_P(Links, LNK_4_unlink_of_self_does_nothing) {
+  run_to_end([](Process& self) {
+    self.link(self.self());
+    self.unlink(self.self());
+    EXPECT_TRUE(self.links().empty());
+    EXPECT_EQ(self.mailbox_size(), 0u);
   });
 }
 

@@ -87,6 +87,23 @@ TEST_P(Monitors, MON_1_down_reason_is_how_the_process_ended) {
 
 // ---- MON-2: monitoring a process that is not alive ----
 
+// Found by the differential fuzzer (seed 13): a process whose end was
+// accepted (LNK-18: not alive) but which had not finished unwinding was
+// still monitored, and the Down carried its reason instead of noproc. On
+// the BEAM the monitor follows the exit signal and finds the process gone.
+TEST_P(Monitors, MON_2_monitoring_right_after_an_accepted_exit_signal_gives_a_noproc_down) {
+  run_to_end([](Process& self) {
+    for (int i = 0; i < 20; ++i) {
+      const Pid p = self.spawn([](Process& p) { p.receive<Never>(); });
+      self.exit(p, boom());
+      const Ref ref = self.monitor(p);
+      const Down d = expect_down(self, ref);
+      EXPECT_EQ(d.pid, p);
+      EXPECT_EQ(d.reason, ExitReason::noproc()) << "monitor of a process is_alive calls dead";
+    }
+  });
+}
+
 TEST_P(Monitors, MON_2_monitoring_a_dead_process_gives_a_noproc_down) {
   run_to_end([](Process& self) {
     const Pid dead = dead_process(self);

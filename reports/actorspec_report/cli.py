@@ -16,7 +16,7 @@ import sys
 import tempfile
 from typing import List, Optional
 
-from . import compare, model, mutants, render, summary
+from . import compare, comparison, model, mutants, render, summary
 
 DEFAULT_CHARTJS = "/usr/share/javascript/chart.js/chart.min.js"
 CHARTJS_PACKAGE = "libjs-chart.js"
@@ -37,6 +37,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--meta", metavar="JSON", help="meta.json from the run script (header facts)")
     p.add_argument("--mutants", metavar="JSON", help="kill table from conformance/mutants/run_mutants.py")
     p.add_argument("--out", metavar="HTML", help="where to write the report (e.g. DIR/index.html)")
+    p.add_argument("--comparison", metavar="JSON",
+                   help="also write the verdicts per benchmark as JSON (medians, intervals, ratios, verdicts)")
     p.add_argument("--chartjs", default=DEFAULT_CHARTJS, metavar="PATH",
                    help=f"Chart.js 3 UMD build to inline (default: {DEFAULT_CHARTJS}, "
                         f"from Debian's {CHARTJS_PACKAGE})")
@@ -85,7 +87,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = _parser().parse_args(argv)
     if not (args.perf or args.conformance or args.spec):
         _parser().error("give at least one of --perf, --conformance, --spec")
-    if not args.out and not args.summary:
+    if not args.out and not args.summary and not args.comparison:
         _parser().error("nothing to do: give --out, or drop --no-summary")
 
     chartjs = None
@@ -116,6 +118,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             _write_atomically(args.out, html_text)
         except (OSError, ValueError) as e:
             print(f"make_report: cannot write {args.out}: {e}", file=sys.stderr)
+            return 2
+    if args.comparison:
+        try:
+            _write_atomically(args.comparison, comparison.to_json(report))
+        except (OSError, ValueError) as e:
+            print(f"make_report: cannot write {args.comparison}: {e}", file=sys.stderr)
             return 2
     if args.summary:
         sys.stdout.write(summary.render(report))

@@ -38,6 +38,12 @@ class Facts:
     workers: str = UNKNOWN
     wall_time: str = UNKNOWN
     beam: str = UNKNOWN          # the reference column: Erlang/OTP release and schedulers, or why it did not run
+    # The backend the others are measured against ("vs BEAM"), flagged in
+    # the run's data (meta.json "reference_backend", or the perf context's
+    # "actorspec_reference_backend"); UNKNOWN when there is none.
+    reference: str = UNKNOWN
+    # Google Benchmark's library says it was built as DEBUG (Debian's build).
+    gbench_debug: bool = False
     backends: List[str] = field(default_factory=list)
     warnings: List[str] = field(default_factory=list)
 
@@ -123,8 +129,11 @@ def gather(context: Dict[str, object], meta: Optional[Dict[str, object]]) -> Fac
     declared = pick(meta.get("backends"), context.get("actorspec_backends"))
     f.backends = [b.strip() for b in declared.split(",") if b.strip()] if declared != UNKNOWN else []
 
-    if str(context.get("library_build_type", "")).lower() == "debug":
-        f.warnings.append("Google Benchmark itself was built as DEBUG: timings may be inflated.")
+    f.reference = pick(meta.get("reference_backend"), context.get("actorspec_reference_backend"))
+    # Not a warning: every benchmark here uses manual timing, so the
+    # library's own code runs outside the measured region. The performance
+    # section says so once.
+    f.gbench_debug = str(context.get("library_build_type", "")).lower() == "debug"
     if f.build_type.lower() == "debug" or f.build_type.lower().endswith("san"):
         f.warnings.append(f"actorspec was built as {f.build_type}: timings are not representative.")
     if context.get("cpu_scaling_enabled") is True:

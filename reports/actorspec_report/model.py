@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from . import comparable, compare, gbench, gtest, matrix, meta, perf, reference
+from . import comparable, compare, descriptions, gbench, gtest, matrix, meta, perf, reference
 from . import spec as spec_mod
 
 
@@ -49,6 +49,12 @@ class Report:
     mismatches: List[str] = field(default_factory=list)
     refused: bool = False
     min_change: float = compare.DEFAULT_MIN_CHANGE
+
+    @property
+    def reference(self) -> Optional[str]:
+        """The backend flagged as the reference in the run's data, when it is one of the columns."""
+        r = self.facts.reference
+        return r if r in self.backends else None
 
     @property
     def broken_conformance(self) -> Dict[str, str]:
@@ -128,13 +134,16 @@ def build(inputs: Inputs) -> Report:
     backends = [b for b in backends if b in seen]
 
     conf = matrix.build(spec, results, backends, crashed=crashed)
-    families = perf.analyse(perf_run, backends)
+    families = perf.analyse(perf_run, backends, descriptions.from_context(perf_run.context))
 
     report = Report(facts=facts, backends=backends, spec=spec, spec_loaded=spec_loaded, matrix=conf,
                     perf_run=perf_run, families=families, changes=None,
                     baseline_label=", ".join(inputs.baseline), problems=problems, broken=broken,
                     baseline_error=baseline_error, min_change=inputs.min_change,
-                    vs_reference=reference.against(families))
+                    # The one "vs BEAM" computation: the report's sections, the
+                    # first screen's cards and comparison.json all read it.
+                    vs_reference=reference.against(
+                        families, facts.reference if facts.reference in backends else reference.REFERENCE))
     if baseline_run is not None:
         current_context = _current_context(perf_run.context, facts)
         report.run_facts = comparable.facts(current_context)

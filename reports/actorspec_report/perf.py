@@ -1,9 +1,16 @@
 """Turning parsed benchmarks into what the report compares.
 
 Backends compete on a *case* (a family plus its arguments, e.g.
-`ring/R:1000`); a *family* is drawn as one bar chart, or, when its cases vary
-a numeric NAME:VALUE argument, as log-log sweep charts with one line per
-backend.
+`ring/R:1000`). A *family* is what one description from the perf suite
+covers (`ring`, `spawn/throughput`, `ring/scaling`; without descriptions, the
+first path element). It is drawn as a dot plot (median, its interval and the
+repetitions per backend), as sweep charts when its cases vary a numeric
+NAME:VALUE argument, as a scaling chart when its description says its cases
+vary the workers, and with a tail chart (p50, p99, max) when it records tails.
+
+What is compared is the family's *quantity*: the time per operation, or the
+counter its description names (bytes per process for memory, lateness for
+timers); lower is better either way.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import stats
+from .descriptions import Description, lookup
 from .gbench import Benchmark, PerfRun
 
 
@@ -19,8 +27,9 @@ from .gbench import Benchmark, PerfRun
 class Measured:
     """One benchmark on one backend, summarised."""
     bench: Benchmark
-    summary: Optional[stats.Summary]
+    summary: Optional[stats.Summary]    # of `values`
     counters: Dict[str, float]          # median over repetitions
+    values: List[float] = field(default_factory=list)   # the family's quantity, per repetition
     ratio: Optional[float] = None       # median / fastest median in the case
     median_ci: Optional[Tuple[float, float]] = None   # bootstrap 95% interval
     ratio_ci: Optional[Tuple[float, float]] = None    # of median / leader's median
@@ -61,7 +70,7 @@ class ChartSpec:
     id: str
     family: str
     title: str
-    kind: str                           # "bar" or "sweep"
+    kind: str                           # "dot", "sweep", "scaling" or "tails"
     cases: List[Case]
     sweep_param: Optional[str] = None
     group: str = ""                     # the fixed arguments of a sweep chart
@@ -73,13 +82,22 @@ class Family:
     cases: List[Case]
     charts: List[ChartSpec]
     counter_names: List[str]
+    description: Optional[Description] = None
+    quantity: str = ""                  # "" = real time per operation (ns), else a counter name
+
+    @property
+    def scaling(self) -> bool:
+        return bool(self.description and self.description.x_axis)
 
 
-def summarize_benchmark(bench: Benchmark) -> Measured:
+def summarize_benchmark(bench: Benchmark, quantity: str = "") -> Measured:
     counters = {k: stats.median(v) for k, v in bench.counters.items() if v}
-    if bench.times_ns:
-        return Measured(bench, stats.summarize(bench.times_ns), counters,
-                        median_ci=stats.median_ci(bench.times_ns, bench.name.key, resamples=1000))
+    values = list(bench.counters.get(quantity, [])) if quantity else list(bench.times_ns)
+    if values:
+        return Measured(bench, stats.summarize(values), counters, values=values,
+                        median_ci=stats.median_ci(values, bench.name.key + quantity, resamples=1000))
+    if quantity:
+        return Measured(bench, None, counters)
     # Only aggregates survive when a run used --benchmark_report_aggregates_only;
     # show them, with no spread, rather than nothing.
     agg = bench.aggregates
@@ -112,7 +130,7 @@ def _sweep_axis(cases: Sequence[Case]) -> Optional[str]:
 
 def _slower_than(leader: Measured, other: Measured) -> bool:
     """Whether the data shows `other` slower than `leader` (see Case.tied)."""
-    a, b = leader.bench.times_ns, other.bench.times_ns
+    a, b = leader.values, other.values
     if not a or not b:
         return False
     other.pvalue = stats.gate_u_test(a, b).pvalue
@@ -127,7 +145,8 @@ def rank(case: Case) -> None:
         return
     best_median, leader = timed[0]
     for m in case.entries.values():
-        if m.summary and best_median:
+        # A ratio of a zero or negative quantity means nothing.
+        if m.summary and best_median > 0:
             m.ratio = m.summary.median / best_median
     if len(timed) < 2:
         return   # nothing to be fastest against
@@ -139,30 +158,67 @@ def _chart_id(n: int) -> str:
     return f"chart-{n}"
 
 
-def analyse(run: PerfRun, backends: Sequence[str]) -> List[Family]:
+def _group_key(case_name: str, family: str, descriptions: Dict[str, Description]) -> str:
+    d = lookup(descriptions, case_name)
+    return d.key if d else family
+
+
+def _quantity(d: Optional[Description], benches: Sequence[Benchmark]) -> str:
+    """The description's counter when every timed benchmark has it, else time."""
+    if not d or not d.quantity:
+        return ""
+    timed = [b for b in benches if b.times_ns]
+    return d.quantity if timed and all(b.counters.get(d.quantity) for b in timed) else ""
+
+
+def _has_tails(d: Optional[Description], cases: Sequence[Case]) -> bool:
+    if d is None or d.tails is None:
+        return False
+    return any(d.tails + "p50_ns" in m.counters for c in cases for m in c.entries.values())
+
+
+def analyse(run: PerfRun, backends: Sequence[str],
+            descriptions: Optional[Dict[str, Description]] = None) -> List[Family]:
     """Group, summarise and rank; families keep the order of the input."""
-    families: Dict[str, Dict[str, Case]] = {}
+    descriptions = descriptions or {}
+    grouped: Dict[str, List[Benchmark]] = {}
     # Stable sort: benchmarks without a registration index keep input order.
     for bench in sorted(run.benchmarks, key=lambda b: b.order):
-        n = bench.name
-        fam = families.setdefault(n.family, {})
-        case = fam.get(n.case)
-        if case is None:
-            case = Case(name=n.case, family=n.family, variant=n.variant, args=n.args, params=n.params())
-            fam[n.case] = case
-        case.entries[n.backend] = summarize_benchmark(bench)
+        grouped.setdefault(_group_key(bench.name.case, bench.name.family, descriptions), []).append(bench)
+
+    # The perf binary's registration order where its descriptions give it:
+    # perf.json's rows come shuffled from one process per family and
+    # backend, so their own indices do not order families across processes.
+    def registered(item):
+        d = descriptions.get(item[0])
+        return (0, d.order) if d is not None and d.order is not None else (1, 0)
+    grouped = dict(sorted(grouped.items(), key=registered))   # stable: the rest keep input order
 
     order = {b: i for i, b in enumerate(backends)}
     out: List[Family] = []
     chart_no = 0
-    for fam_name, cases_by_name in families.items():
+    for fam_name, benches in grouped.items():
+        desc = descriptions.get(fam_name)
+        quantity = _quantity(desc, benches)
+        cases_by_name: Dict[str, Case] = {}
+        for bench in benches:
+            n = bench.name
+            case = cases_by_name.get(n.case)
+            if case is None:
+                case = Case(name=n.case, family=fam_name, variant=n.variant, args=n.args, params=n.params())
+                cases_by_name[n.case] = case
+            case.entries[n.backend] = summarize_benchmark(bench, quantity)
         cases = list(cases_by_name.values())
         for case in cases:
             case.entries = dict(sorted(case.entries.items(), key=lambda kv: order.get(kv[0], len(order))))
             rank(case)
-        axis = _sweep_axis(cases)
         charts: List[ChartSpec] = []
-        if axis:
+        axis = None if (desc and desc.x_axis) else _sweep_axis(cases)
+        if desc and desc.x_axis:
+            chart_no += 1
+            charts.append(ChartSpec(_chart_id(chart_no), fam_name, fam_name, "scaling", cases,
+                                    sweep_param=desc.x_axis))
+        elif axis:
             cases.sort(key=lambda c: c.params[axis])
             groups: Dict[Tuple[str, ...], List[Case]] = {}
             for c in cases:
@@ -176,12 +232,17 @@ def analyse(run: PerfRun, backends: Sequence[str]) -> List[Family]:
                                         members, sweep_param=axis, group=label))
         else:
             chart_no += 1
-            charts.append(ChartSpec(_chart_id(chart_no), fam_name, fam_name, "bar", cases))
+            charts.append(ChartSpec(_chart_id(chart_no), fam_name, fam_name, "dot", cases))
+        # Tails of a scaling family would repeat the family's own tail chart
+        # once per worker count; its question is the trend, not the tails.
+        if _has_tails(desc, cases) and not (desc and desc.x_axis):
+            chart_no += 1
+            charts.append(ChartSpec(_chart_id(chart_no), fam_name, f"{fam_name}: tail latency", "tails", cases))
         counter_names: List[str] = []
         for c in cases:
             for m in c.entries.values():
                 for k in m.counters:
                     if k not in counter_names:
                         counter_names.append(k)
-        out.append(Family(fam_name, cases, charts, counter_names))
+        out.append(Family(fam_name, cases, charts, counter_names, description=desc, quantity=quantity))
     return out

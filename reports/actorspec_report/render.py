@@ -6,7 +6,7 @@ import os
 from typing import Optional
 from datetime import datetime, timezone
 
-from . import charts, mutants, sections
+from . import charts, mutants, overview, sections
 from .html import page
 from .model import Report
 
@@ -20,13 +20,19 @@ def _asset(name: str) -> str:
 
 def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = None) -> str:
     style = charts.Style(report.backends)
-    chart_specs = [c for fam in report.families for c in fam.charts]
-    data = {"charts": [charts.describe(c, report.backends, style) for c in chart_specs]}
+    chart_specs = [(c, fam) for fam in report.families for c in fam.charts]
+    data = {"charts": [charts.describe(c, fam, report.backends, style) for c, fam in chart_specs]}
 
+    # The first screen: the summary per backend, then the failures.
+    anchors = {f.name: sections.family_anchor(i, f) for i, f in enumerate(report.families)}
+    lead = (overview.section(report.families, report.backends, report.matrix, report.reference,
+                             {b: style.color(b) for b in report.backends}, anchors, report.facts.mode,
+                             report.vs_reference)
+            + sections._failure_list(report.matrix))
     body = [
         sections.header(report.facts, report.problems,
                         sections.baseline_facts(report.run_facts, report.baseline_facts, report.mismatches,
-                                                report.baseline_label, forced=not report.refused)),
+                                                report.baseline_label, forced=not report.refused), lead=lead),
         sections.toc(bool(report.families), bool(report.baseline_label), bool(report.spec.rules)),
         sections.conformance(report.matrix, report.spec_loaded),
     ]
@@ -35,7 +41,7 @@ def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = No
     if report.families:
         body.append(sections.against_reference(report.vs_reference, report.facts))
     body.append(sections.performance(report.families, style, report.backends, report.broken_perf,
-                                     report.vs_reference))
+                                     report.vs_reference, gbench_debug=report.facts.gbench_debug))
     if report.baseline_label:
         body.append(sections.baseline(report.changes, report.baseline_label, report.min_change,
                                       report.mismatches, report.baseline_error))
@@ -54,6 +60,7 @@ def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = No
         "data-charts-rendered": "0",
         "data-matrix-rules": str(len(report.matrix.rows)),
         "data-matrix-backends": str(len(report.matrix.backends)),
+        "data-matrix-failing": str(len(report.matrix.failing_rules()) + len(report.matrix.crashed)),
     }
     return page(title=title, body_attrs=attrs, css=_asset("report.css"), body="\n".join(body),
                 data=data, chartjs=chartjs_source, script=_asset("report.js"))

@@ -22,6 +22,13 @@
     });
   }
 
+  // Where the per-backend summary ends on this screen, for the browser test
+  // that proves it fits the first screen (1400x900).
+  var cards = document.querySelector('#overview .ov-cards');
+  if (cards) {
+    body.setAttribute('data-overview-bottom', String(Math.round(cards.getBoundingClientRect().bottom + window.scrollY)));
+  }
+
   var data;
   try {
     data = JSON.parse(document.getElementById('report-data').textContent);
@@ -52,38 +59,37 @@
     return 'rgba(' + ((n >> 16) & 255) + ',' + ((n >> 8) & 255) + ',' + (n & 255) + ',' + alpha + ')';
   }
 
-  // Chart.js has no error bars, so this plugin draws the spread over the
-  // repetitions (min-max whisker, and for bars one dot per repetition) on
-  // top of each bar or point, using Chart.js's own element positions.
+  // Chart.js has no error bars, so this plugin draws, at each point, the
+  // interval the data carries (the bootstrap 95% interval of the median, or
+  // for tails the min-max over repetitions) as a capped whisker, and every
+  // repetition as a small dot beside it, using Chart.js's own positions.
   var spreadPlugin = {
     id: 'actorspecSpread',
     afterDatasetsDraw: function (chart) {
       var ctx = chart.ctx;
       var y = chart.scales.y;
-      var isBar = chart.config.type === 'bar';
       chart.data.datasets.forEach(function (ds, di) {
         if (!ds.spread || !chart.isDatasetVisible(di)) return;
         chart.getDatasetMeta(di).data.forEach(function (el, i) {
           var p = ds.spread[i];
           if (!p || el.skip) return;
           var x = el.x;
-          var half = isBar ? Math.max(3, Math.min(7, (el.width || 12) / 4)) : 4;
-          var top = y.getPixelForValue(p.max), bottom = y.getPixelForValue(p.min);
+          var top = y.getPixelForValue(p.hi), bottom = y.getPixelForValue(p.lo);
           ctx.save();
-          ctx.strokeStyle = '#1f2328';
-          ctx.lineWidth = 1.25;
+          ctx.strokeStyle = ds.borderColor;
+          ctx.lineWidth = 1.5;
           ctx.beginPath();
           ctx.moveTo(x, top); ctx.lineTo(x, bottom);
-          ctx.moveTo(x - half, top); ctx.lineTo(x + half, top);
-          ctx.moveTo(x - half, bottom); ctx.lineTo(x + half, bottom);
+          ctx.moveTo(x - 5, top); ctx.lineTo(x + 5, top);
+          ctx.moveTo(x - 5, bottom); ctx.lineTo(x + 5, bottom);
           ctx.stroke();
-          if (isBar && p.reps && p.reps.length) {
-            ctx.fillStyle = 'rgba(31,35,40,0.55)';
-            var n = p.reps.length, w = Math.min((el.width || 12) * 0.55, 22);
+          if (p.reps && p.reps.length) {
+            ctx.fillStyle = withAlpha(ds.borderColor, 0.55);
+            var n = p.reps.length;
             p.reps.forEach(function (r, k) {
-              var dx = n > 1 ? (k / (n - 1) - 0.5) * w : 0;
+              var dx = 9 + (n > 1 ? (k / (n - 1)) * 6 : 3);
               ctx.beginPath();
-              ctx.arc(x + dx, y.getPixelForValue(r), 1.7, 0, 2 * Math.PI);
+              ctx.arc(x + dx, y.getPixelForValue(r), 2, 0, 2 * Math.PI);
               ctx.fill();
             });
           }
@@ -106,12 +112,14 @@
   };
 
   function extent(spec) {
-    var lo = Infinity, hi = 0;
+    var lo = Infinity, hi = -Infinity;
     spec.series.forEach(function (s) {
       s.points.forEach(function (p) {
         if (!p) return;
-        lo = Math.min(lo, p.min, p.y);
-        hi = Math.max(hi, p.max, p.y);
+        [p.y, p.lo, p.hi].concat(p.reps || []).forEach(function (v) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        });
       });
     });
     return { lo: lo, hi: hi };
@@ -120,11 +128,17 @@
   function tooltip(spec) {
     return {
       callbacks: {
+        title: function (items) {
+          if (!items.length) return '';
+          var p = items[0].dataset.spread[items[0].dataIndex];
+          return p ? p.name : '';
+        },
         label: function (item) {
           var p = item.dataset.spread[item.dataIndex];
           if (!p) return item.dataset.label;
           var text = item.dataset.label + ': median ' + fmt(p.y) + ' ' + spec.unit;
-          if (p.n > 1) text += ' (min ' + fmt(p.min) + ', max ' + fmt(p.max) + ', ' + p.n + ' reps, CV ' + (100 * p.cv).toFixed(1) + '%)';
+          if (p.lo !== p.hi) text += ' [' + fmt(p.lo) + ' – ' + fmt(p.hi) + ']';
+          if (p.n) text += ', ' + p.n + ' reps';
           return text;
         }
       }
@@ -136,9 +150,12 @@
     var exp = Math.floor(Math.log10(value));
     var mant = Math.round(value / Math.pow(10, exp) * 1000) / 1000;
     if (mant !== 1 && mant !== 2 && mant !== 5) return '';
+    if (exp >= 5) return mant + 'e' + exp;
     return exp >= 0 ? String(Math.round(value)) : value.toFixed(-exp);
   }
 
+  // A log axis spans the data with a margin, never an arbitrary floor; a
+  // linear one starts at zero so distances compare as ratios do.
   function yAxis(spec) {
     var e = extent(spec);
     var axis = {
@@ -146,39 +163,51 @@
       title: { display: true, text: spec.yTitle },
       grid: { color: '#e6e8eb' }
     };
-    if (spec.yLog) axis.ticks = { callback: logTick };
     if (spec.yLog && e.lo > 0 && isFinite(e.lo)) {
-      // Whole decades keep log ticks readable and leave room for whiskers.
-      axis.min = Math.pow(10, Math.floor(Math.log10(e.lo)));
-      axis.max = Math.pow(10, Math.ceil(Math.log10(e.hi * 1.02)));
+      axis.ticks = { callback: logTick };
+      axis.min = e.lo / 1.3;
+      axis.max = e.hi * 1.3;
     } else {
+      axis.type = 'linear';
       axis.beginAtZero = true;
-      axis.suggestedMax = e.hi * 1.05;
+      axis.suggestedMax = e.hi * 1.08;
     }
     return axis;
   }
 
-  function barConfig(spec) {
+  // Categories on a linear axis, so each backend sits side by side at its
+  // category and the whiskers and repetition dots do not overlap.
+  function dotConfig(spec) {
+    var nb = spec.series.length;
+    var width = Math.min(0.7, 0.22 * nb);
     return {
-      type: 'bar',
+      type: 'scatter',
       data: {
-        labels: spec.labels,
-        datasets: spec.series.map(function (s) {
+        datasets: spec.series.map(function (s, bi) {
+          var off = nb > 1 ? -width / 2 + bi * width / (nb - 1) : 0;
+          var pts = [], spread = [];
+          s.points.forEach(function (p, i) {
+            if (!p) return;
+            pts.push({ x: i + off, y: p.y });
+            spread.push(p);
+          });
           return {
-            label: s.backend,
-            data: s.points.map(function (p) { return p ? p.y : null; }),
-            spread: s.points,
-            backgroundColor: withAlpha(s.color, 0.78),
-            borderColor: s.color,
-            borderWidth: 1,
-            pointStyle: s.marker,
-            maxBarThickness: 56
+            label: s.backend, data: pts, spread: spread,
+            borderColor: s.color, backgroundColor: s.color, pointStyle: s.marker,
+            pointRadius: 5, pointHoverRadius: 7, showLine: false
           };
         })
       },
       options: {
         scales: {
-          x: { title: { display: !!spec.xTitle, text: spec.xTitle }, grid: { display: false } },
+          x: {
+            type: 'linear', min: -0.6, max: spec.labels.length - 0.4,
+            grid: { display: false },
+            afterBuildTicks: function (axis) {
+              axis.ticks = spec.labels.map(function (_, i) { return { value: i }; });
+            },
+            ticks: { autoSkip: false, maxRotation: 30, callback: function (v) { return spec.labels[v] || ''; } }
+          },
           y: yAxis(spec)
         },
         plugins: { tooltip: tooltip(spec) }
@@ -188,6 +217,17 @@
 
   // Ticks exactly at the swept sizes, which is what a reader looks up.
   function sweepAxis(spec) {
+    if (spec.xSteps) {
+      return {
+        type: 'linear', min: -0.3, max: spec.xSteps.length - 0.7,
+        title: { display: true, text: spec.xTitle },
+        grid: { color: '#eef0f2' },
+        afterBuildTicks: function (axis) {
+          axis.ticks = spec.xSteps.map(function (_, i) { return { value: i }; });
+        },
+        ticks: { callback: function (v) { return spec.xSteps[v] !== undefined ? spec.xSteps[v] : ''; } }
+      };
+    }
     var xs = [];
     spec.series.forEach(function (s) {
       s.points.forEach(function (p) { if (p && xs.indexOf(p.x) < 0) xs.push(p.x); });
@@ -207,9 +247,9 @@
     };
   }
 
-  function sweepConfig(spec) {
+  function lineConfig(spec) {
     return {
-      type: 'line',
+      type: 'scatter',
       data: {
         datasets: spec.series.map(function (s) {
           var pts = s.points.filter(function (p) { return p; });
@@ -220,10 +260,11 @@
             borderColor: s.color,
             backgroundColor: s.color,
             pointStyle: s.marker,
-            pointRadius: 4,
+            pointRadius: s.flat ? 0 : 4,
             pointHoverRadius: 6,
             borderWidth: 2,
             borderDash: s.dash,
+            showLine: true,
             tension: 0
           };
         })
@@ -242,7 +283,7 @@
     var canvas = document.getElementById(spec.id);
     if (!canvas) { fail('no canvas for ' + spec.id); return; }
     try {
-      var config = spec.kind === 'sweep' ? sweepConfig(spec) : barConfig(spec);
+      var config = spec.kind === 'dot' ? dotConfig(spec) : lineConfig(spec);
       config.options.animation = false;
       config.options.responsive = true;
       config.options.maintainAspectRatio = false;

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence
 
 from . import compare as cmp
-from . import markdown, reference, units
+from . import markdown, quantities, reference, units
 from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
 from .html import attr, esc, slug
 from .matrix import Cell, Matrix
@@ -62,7 +62,7 @@ def baseline_facts(run: Dict[str, str], base: Dict[str, str], mismatches: Sequen
             f'<tbody>{"".join(rows)}</tbody></table></section>')
 
 
-def header(facts: Facts, problems: Sequence[str], extra: str = "") -> str:
+def header(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "") -> str:
     machine = facts.cpu_model
     if facts.cores != UNKNOWN:
         machine = f"{machine}, {facts.cores} cores" if machine != UNKNOWN else f"{facts.cores} cores"
@@ -100,6 +100,7 @@ def header(facts: Facts, problems: Sequence[str], extra: str = "") -> str:
 </header>
 <div class="wrap">
 {warn}
+{lead}
 <section id="facts" aria-label="Run facts">
 <dl class="facts">{"".join(items)}</dl>
 <div class="versions"><h2 class="mini">Library versions</h2><ul>{versions}</ul></div>
@@ -216,7 +217,6 @@ def conformance(m: Matrix, spec_loaded: bool) -> str:
             + "</li>" for t in m.unmapped)
         unmapped = (f'<details class="unmapped"><summary>{len(m.unmapped)} tests carry no rule ID '
                     f"(unit tests, not counted above)</summary><ul>{items}</ul></details>")
-    failures = _failure_list(m)
     no_spec = "" if spec_loaded else '<p class="callout warn">The spec could not be read: rows come from test names only.</p>'
     failing = len(m.failing_rules())
     return f"""<section id="conformance">
@@ -229,6 +229,8 @@ BEAM counterpart.
 {failing} rule{'s' if failing != 1 else ''} fail on at least one backend.</p>
 {no_spec}
 {_totals_cards(m)}
+<details class="all-rules" id="all-rules"{" open" if failing or m.crashed else ""}>
+<summary>show all rules ({len(m.rows)} × {len(m.backends)})</summary>
 <div class="matrix-tools"><label><input type="checkbox" id="only-problems"> show only rules that fail or did not run</label></div>
 <div class="table-scroll">
 <table class="matrix" id="matrix" data-rules="{len(m.rows)}">
@@ -238,8 +240,9 @@ BEAM counterpart.
 <tfoot><tr><th scope="row">Totals</th><td class="legend-cell">pass / fail / not run</td>{foot}</tr></tfoot>
 </table>
 </div>
+</details>
 {unmapped}
-{failures}
+<p class="muted">Failures, if any, are listed at the top of the report.</p>
 </section>"""
 
 
@@ -262,14 +265,15 @@ def _verdict_cell(case: Case, m: Measured) -> str:
     return f'<td class="num"{attr("title", p) if p else ""}>{text}</td>'
 
 
-def _median_cell(m: Measured, span: int, case: Case) -> str:
+def _median_cell(m: Measured, span: int, case: Case, quantity: str = "") -> str:
     """Median, spread, CV and ratio cells; `span` columns for an error or no data."""
     if m.bench.error:
         return f'<td class="num err" colspan="{span}">error: {esc(m.bench.error)}</td>'
     if not m.summary:
         return f'<td class="num" colspan="{span}">no data</td>'
     s = m.summary
-    spread = f"{units.fmt_time(s.minimum)} – {units.fmt_time(s.maximum)}" if s.n else "n/a"
+    fmt = lambda v: quantities.fmt(quantity, v)  # noqa: E731
+    spread = f"{fmt(s.minimum)} – {fmt(s.maximum)}" if s.n else "n/a"
     noisy = s.cv > NOISY_CV
     # Aggregate-only input may carry no cv row at all: say so, not "0.0%".
     cv_text = "–" if (s.n == 0 and "cv" not in m.bench.aggregates) else f"{100 * s.cv:.1f}%"
@@ -277,9 +281,9 @@ def _median_cell(m: Measured, span: int, case: Case) -> str:
         cv_text += ' <span class="tag noisy">noisy</span>'
     cv = (f'<td class="num{" noisy" if noisy else ""}"'
           f'{attr("title", f"noisy: CV above {100 * NOISY_CV:.0f}%, repetitions disagree") if noisy else ""}>{cv_text}</td>')
-    ci = (f'<span class="ci">[{units.fmt_time(m.median_ci[0])} – {units.fmt_time(m.median_ci[1])}]</span>'
+    ci = (f'<span class="ci">[{fmt(m.median_ci[0])} – {fmt(m.median_ci[1])}]</span>'
           if m.median_ci else "")
-    return (f'<td class="num strong">{units.fmt_time(s.median)} {ci}</td><td class="num">{spread}</td>{cv}'
+    return (f'<td class="num strong">{fmt(s.median)} {ci}</td><td class="num">{spread}</td>{cv}'
             f'{_verdict_cell(case, m)}')
 
 
@@ -302,7 +306,8 @@ def _family_table(fam: Family, style, vs_ref=None) -> str:
     counters = fam.counter_names
     with_ref = any(reference.REFERENCE in c.entries for c in fam.cases)
     vs_ref = vs_ref or {}
-    head = ("<th scope=\"col\">Benchmark</th><th scope=\"col\">Backend</th><th scope=\"col\" class=\"num\">Median</th>"
+    head = ("<th scope=\"col\">Benchmark</th><th scope=\"col\">Backend</th>"
+            f"<th scope=\"col\" class=\"num\">Median {esc(quantities.name_of(fam))} [95% CI]</th>"
             "<th scope=\"col\" class=\"num\">Min – max</th><th scope=\"col\" class=\"num\">CV</th>"
             "<th scope=\"col\" class=\"num\">vs fastest</th>"
             + ("<th scope=\"col\" class=\"num\">vs BEAM</th>" if with_ref else "")
@@ -324,18 +329,47 @@ def _family_table(fam: Family, style, vs_ref=None) -> str:
             ref_cell = _vs_reference_cell(case.name, m.backend, vs_ref) if with_ref else ""
             tail = "" if broken else f'{ref_cell}<td class="num">{reps}</td>{counter_cells}'
             cls = ' class="group-start"' if i == 0 else ""
-            cells = _median_cell(m, span=5 + len(counters) + (1 if with_ref else 0), case=case)
+            cells = _median_cell(m, span=5 + len(counters) + (1 if with_ref else 0), case=case, quantity=fam.quantity)
             rows.append(f"<tr{cls}>{first}<td class=\"be\">{dot}{esc(m.backend)}</td>{cells}{tail}</tr>")
     return (f'<div class="table-scroll"><table class="perf"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def _caption(chart) -> str:
-    """Say what a chart varies; the family's heading already names it."""
+    """Say what a chart shows; the family's heading already names it."""
     if chart.kind == "sweep":
         fixed = f" at {esc(chart.group)}" if chart.group else ""
-        return f'<figcaption>Sweep over <code>{esc(chart.sweep_param)}</code>{fixed}, log-log</figcaption>'
-    return ""
+        return f'<figcaption>Sweep over <code>{esc(chart.sweep_param)}</code>{fixed}</figcaption>'
+    if chart.kind == "scaling":
+        return (f'<figcaption>Scaling with <code>{esc(chart.sweep_param)}</code>: median and 95% interval per '
+                f'worker count; a flat dashed line is a backend with no workers to vary</figcaption>')
+    if chart.kind == "tails":
+        return ('<figcaption>Tail latency per operation: p50, p99 and max of each repetition (median over '
+                'repetitions, whisker min to max), log scale</figcaption>')
+    return "<figcaption>Median with its 95% interval; dots are the repetitions</figcaption>"
+
+
+def family_anchor(i: int, fam: Family) -> str:
+    return f"family-{i}-{slug(fam.name)}"
+
+
+def describe_family(fam: Family) -> str:
+    """The operation, unit, sizes and direction, from the perf suite's own
+    description of the family (perf/bench_*.cpp)."""
+    d = fam.description
+    if d is None:
+        return ('<p class="fam-desc muted" data-described="0">No description: the perf JSON carries none for this '
+                'family (an older perf binary?). Times are real time per operation; lower is better.</p>')
+    rows = [("Operation", d.operation), ("Unit", d.unit), ("Sizes", d.sizes)]
+    compared = quantities.name_of(fam)
+    better = "lower is better"
+    if d.per_second and not fam.quantity:
+        better += f" (the chart shows {d.per_second} per second: higher is better there)"
+    rows.append(("Compared on", f"{compared}; {better}"))
+    if d.x_axis:
+        rows.append(("Varies", f"{d.x_axis}: the runtime's worker threads"))
+    items = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in rows if v)
+    return f'<dl class="fam-desc" data-described="1">{items}</dl>'
 
 
 def _broken_perf(broken: Sequence[Dict[str, object]]) -> str:
@@ -349,33 +383,43 @@ def _broken_perf(broken: Sequence[Dict[str, object]]) -> str:
 
 
 def performance(families: Sequence[Family], style, backends: Sequence[str],
-                broken: Sequence[Dict[str, object]] = (), vs_reference=()) -> str:
+                broken: Sequence[Dict[str, object]] = (), vs_reference=(), gbench_debug: bool = False) -> str:
     if not families:
         return ('<section id="performance"><h2>Performance</h2>' + _broken_perf(broken)
                 + '<p class="empty">No benchmark results were given.</p></section>')
     legend = "".join(
         f'<span class="legend-item"><span class="dot" style="background:{style.color(b)}"></span>{esc(b)}</span>'
         for b in backends)
-    nav = " · ".join(f'<a href="#family-{i}-{esc(slug(f.name))}">{esc(f.name)}</a>' for i, f in enumerate(families))
+    nav = " · ".join(f'<a href="#{family_anchor(i, f)}">{esc(f.name)}</a>' for i, f in enumerate(families))
+    debug = ("<p class=\"muted\">Debian's Google Benchmark library reports itself as built as DEBUG. That does not "
+             "touch these numbers: every benchmark here uses manual timing, a steady clock read inside the measured "
+             "process around the work only, so the library's own code runs outside the measured region.</p>"
+             if gbench_debug else "")
     parts = [f"""<section id="performance">
 <h2>Performance</h2>
-<p class="lead">Real (wall-clock) time per iteration, lower is better. Bars and points are the <strong>median</strong> over
-repetitions; whiskers span the fastest to the slowest repetition and dots mark each repetition. Sweeps are drawn log-log.
-<em>vs fastest</em> is the median divided by the lowest median on the same benchmark, with its bootstrap 95% interval;
-medians carry theirs too. A backend is badged <strong>fastest</strong> only when every other backend is slower by a
+<p class="lead">Each family says what one operation is, its unit and sizes (from the benchmark's own code). Charts are dot
+plots: the <strong>median</strong> over repetitions with its bootstrap 95% interval as a whisker, and every repetition as
+a small dot beside it; an axis is logarithmic only when values span more than 30× (it then says so), otherwise linear
+from zero. Memory is compared on bytes per process, timers on lateness, and throughput families are drawn in
+operations per second. <em>vs fastest</em> is the median divided by the lowest median on the same benchmark, with its
+bootstrap 95% interval. A backend is badged <strong>fastest</strong> only when every other backend is slower by a
 two-sided Mann–Whitney U test (α = 0.05) or by a ratio interval that excludes 1; otherwise the backends the data
 cannot separate are marked <strong>tie</strong>. <em>vs BEAM</em> is the median divided by the BEAM's (the same work
 in Erlang on Erlang/OTP), with the U test's verdict (see <a href="#vs-beam">Against the BEAM</a>). A CV above {100 * NOISY_CV:.0f}% is flagged <strong>noisy</strong>.</p>
+{debug}
 {_broken_perf(broken)}
 <p class="legend">Backends: {legend}</p>
 <p class="families">{nav}</p>"""]
     for i, fam in enumerate(families):
         charts = "".join(
-            f'<figure class="chart">{_caption(c)}<div class="chart-box"><canvas id="{c.id}" role="img"'
-            + attr("aria-label", f"Chart of {c.title}: median real time per backend; the table below has the numbers")
+            f'<figure class="chart chart-{c.kind}">{_caption(c)}<div class="chart-box"><canvas id="{c.id}" role="img"'
+            + attr("data-kind", c.kind)
+            + attr("aria-label", f"Chart of {c.title}: medians per backend; the table below has the numbers")
             + "></canvas></div></figure>"
             for c in fam.charts)
-        parts.append(f'<article class="family" id="family-{i}-{esc(slug(fam.name))}"><h3>{esc(fam.name)}</h3>'
+        cls = " scaling" if fam.scaling else ""
+        parts.append(f'<article class="family{cls}" id="{family_anchor(i, fam)}"><h3>{esc(fam.name)}</h3>'
+                     f'{describe_family(fam)}'
                      f'<div class="charts n{min(len(fam.charts), 2)}">{charts}</div>'
                      f'{_family_table(fam, style, {(r.case, r.backend): r for r in vs_reference})}</article>')
     parts.append("</section>")

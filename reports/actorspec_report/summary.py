@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from . import compare as cmp
-from . import units
-from . import reference
+from . import overview, quantities, reference, units
 from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS
 from .model import Report
 
@@ -60,9 +59,29 @@ def render(report: Report) -> str:
         lines.append("  no conformance results")
     lines.append("")
 
-    lines.append("Performance: median real time per iteration (ratio to the lowest median; * = fastest, "
-                 "shown only where significant; = = tie, not significantly different from the lowest; ~ = noisy, CV > 10%; '| 0.45x' = ratio to the BEAM's median)")
+    sts = overview.standings(report.families, report.backends, report.reference, report.vs_reference)
+    if any(st.compared for st in sts.values()):
+        ref = report.reference
+        lines.append("At a glance: geometric mean of median / best median over the non-scaling benchmarks "
+                     "(1.00x = best everywhere); won/tied/lost only where significant")
+        rows = [["backend", "geomean", "won", "tied", "lost", "unknown"] + ([f"vs {ref}"] if ref else [])]
+        for b, st in sts.items():
+            g = st.geomean
+            row = [b, f"{g:.2f}x" if g else "-", str(st.counts[overview.WIN]), str(st.counts[overview.TIE]),
+                   str(st.counts[overview.LOSS]), str(st.counts[overview.UNKNOWN])]
+            if ref:
+                rg = st.ref_geomean
+                row.append("reference" if b == ref else (f"{rg:.2f}x" if rg else "-"))
+            rows.append(row)
+        lines += _table(rows, [False] + [True] * (len(rows[0]) - 1))
+        lines.append("")
+
+    lines.append("Performance: median per operation, real time unless the family compares a counter "
+                 "(memory: bytes, timers: lateness) (ratio to the lowest median; * = fastest, "
+                 "shown only where significant; = = tie, not significantly different from the lowest; ~ = noisy, CV > 10%; "
+                 "'| 0.45x' = ratio to the BEAM's median)")
     backends = report.backends
+    vs_ref = {(r.case, r.backend): r for r in report.vs_reference}
     rows = [["benchmark"] + list(backends)]
     for fam in report.families:
         for case in fam.cases:
@@ -79,11 +98,10 @@ def render(report: Report) -> str:
                     r = e.ratio or 1.0
                     mark = "*" if case.fastest() == b else ("=" if case.is_tie() and b in case.tied else " ")
                     noisy = "~" if e.summary.cv > 0.10 else " "
-                    beam = case.entries.get(reference.REFERENCE)
-                    vs = ""
-                    if b != reference.REFERENCE and beam and beam.summary and beam.summary.median > 0:
-                        vs = f" | {e.summary.median / beam.summary.median:.2f}x"
-                    row.append(f"{units.fmt_time(e.summary.median, ascii_only=True)} ({r:.2f}x){mark}{noisy}{vs}")
+                    vr = vs_ref.get((case.name, b))
+                    vs = f" | {vr.ratio:.2f}x" if vr is not None and vr.ratio is not None else ""
+                    value = quantities.fmt(fam.quantity, e.summary.median, ascii_only=True)
+                    row.append(f"{value} ({r:.2f}x){mark}{noisy}{vs}")
             rows.append(row)
     if len(rows) > 1:
         lines += _table(rows, [False] + [True] * len(backends))

@@ -49,17 +49,8 @@ ALLOWED_SCHEMES = {"file", "data", "blob", "about", "chrome", "chrome-untrusted"
 # Requests Chromium makes on its own behalf are logged with this initiator.
 BROWSER_INITIATOR = "not an origin"
 
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    # Quiet the rest of Chromium's own background traffic as far as flags go.
-    "--disable-extensions", "--disable-default-apps", "--no-pings", "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-    "--disable-features=NetworkTimeServiceQuerying,MediaRouter,OptimizationHints,Translate",
-    # No host name resolves: nothing can leave the machine, whoever asks.
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-    "--enable-logging=stderr", "--v=0",
-]
+sys.path.insert(0, os.path.dirname(HERE))
+from actorspec_report.browser import FIRST_SCREEN, FLAGS as CHROMIUM_FLAGS  # noqa: E402
 
 
 class Checks:
@@ -91,10 +82,23 @@ class DomScan(HTMLParser):
         self.tags: Dict[str, int] = {}
         self.external_refs: List[str] = []
         self.csp: Optional[str] = None
+        self.ids: Dict[str, Dict[str, str]] = {}
+        self.overview_cards: List[str] = []
+        self.descriptions: List[str] = []
+        self.families = 0
 
     def handle_starttag(self, tag: str, attrs: List[Tuple[str, Optional[str]]]) -> None:
         a = {k: (v or "") for k, v in attrs}
         self.tags[tag] = self.tags.get(tag, 0) + 1
+        if "id" in a:
+            self.ids[a["id"]] = a
+        classes = a.get("class", "").split()
+        if "ov-card" in classes:
+            self.overview_cards.append(a.get("data-backend", ""))
+        if "fam-desc" in classes:
+            self.descriptions.append(a.get("data-described", ""))
+        if tag == "article" and "family" in classes:
+            self.families += 1
         if tag == "body":
             self.body = a
         elif tag == "canvas":
@@ -213,6 +217,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--expect", action="append", default=[], metavar="RULE/BACKEND=STATUS",
                    help="a matrix cell that must have this status (pass, fail, 'not run')")
     p.add_argument("--min-charts", type=int, default=1, help="fewest charts the report must contain")
+    p.add_argument("--min-scaling", type=int, default=0, help="fewest scaling charts the report must contain")
+    p.add_argument("--all-described", action="store_true",
+                   help="every family must carry the perf suite's description (real runs)")
     args = p.parse_args(argv)
 
     if not (os.path.isfile(args.chromium) and os.access(args.chromium, os.X_OK)):
@@ -270,8 +277,29 @@ def main(argv: Optional[List[str]] = None) -> int:
     url = "file://" + report
     budget = f"--virtual-time-budget={args.budget_ms}"
 
+    print("== the first screen and the new sections (static)")
+    checks.check("overview" in static.ids, "the report opens with the per-backend summary (#overview)")
+    want_backends = int(static.body.get("data-matrix-backends", "0"))
+    checks.check(len(static.overview_cards) >= max(1, want_backends),
+                 f"one summary card per backend ({len(static.overview_cards)}: {', '.join(static.overview_cards)})")
+    checks.check("all-rules" in static.ids, "the full rule matrix sits behind 'show all rules'")
+    all_pass = static.body.get("data-matrix-failing", "") == "0"
+    if all_pass:
+        checks.check("open" not in static.ids.get("all-rules", {}), "everything passes: the matrix starts collapsed")
+    checks.check(len(static.descriptions) == static.families,
+                 f"every family section has a description block ({len(static.descriptions)}/{static.families})")
+    if args.all_described:
+        missing = static.descriptions.count("0")
+        checks.check(missing == 0, f"every family is described by the perf suite ({missing} without)")
+    kinds = [c.get("data-kind", "") for c in static.canvases]
+    checks.check(kinds.count("scaling") >= args.min_scaling,
+                 f"scaling charts: {kinds.count('scaling')} (at least {args.min_scaling})")
+    checks.check("bar" not in kinds, "no bar charts (dot/interval plots only)")
+
     print("== rendering in headless Chromium (--dump-dom)")
-    rc, dom_text, err, netlog_dom = run_chromium(args.chromium, [budget, "--dump-dom"], url, out_dir, "dom", args.timeout)
+    first = f"--window-size={FIRST_SCREEN[0]},{FIRST_SCREEN[1]}"
+    rc, dom_text, err, netlog_dom = run_chromium(args.chromium, [budget, first, "--dump-dom"], url, out_dir, "dom",
+                                                 args.timeout)
     with open(os.path.join(out_dir, "dom.html"), "w", encoding="utf-8") as f:
         f.write(dom_text)
     checks.check(rc == 0 and "<body" in dom_text, "Chromium loaded the page and dumped its DOM", f"exit status {rc}")
@@ -302,6 +330,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         checks.check(got == m.group(3), f"matrix cell {m.group(1)} on {m.group(2)} is '{m.group(3)}'", f"got '{got}'")
     bad_console = console_problems(err)
     checks.check(not bad_console, "console shows no CSP violation or script error", "\n        ".join(bad_console[:5]))
+    bottom = body.get("data-overview-bottom")
+    checks.check(bottom is not None and 0 < int(bottom) <= FIRST_SCREEN[1],
+                 f"the per-backend summary ends at y={bottom}, inside the first screen ({FIRST_SCREEN[1]} px)")
 
     print("== screenshot")
     rc, _, err2, netlog_shot = run_chromium(
@@ -313,8 +344,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     bad_console = console_problems(err2)
     checks.check(not bad_console, "console clean during screenshot run", "\n        ".join(bad_console[:5]))
 
+    first_png = os.path.join(out_dir, "first-screen.png")
+    if os.path.exists(first_png):
+        os.unlink(first_png)
+    rc, _, err3, netlog_first = run_chromium(
+        args.chromium, [budget, "--hide-scrollbars", first, f"--screenshot={first_png}"],
+        url, out_dir, "first-screen", args.timeout)
+    size = png_size(first_png) if os.path.isfile(first_png) else None
+    checks.check(rc == 0 and size == FIRST_SCREEN, f"first screen saved: {first_png} {size}", f"exit status {rc}")
+    bad_console = console_problems(err3)
+    checks.check(not bad_console, "console clean during first-screen run", "\n        ".join(bad_console[:5]))
+
     print("== network")
-    for name, log in (("dump-dom", netlog_dom), ("screenshot", netlog_shot)):
+    for name, log in (("dump-dom", netlog_dom), ("screenshot", netlog_shot), ("first-screen", netlog_first)):
         page, background, problem = net_requests(log)
         if not checks.check(problem is None, f"net log of the {name} run is readable", problem or ""):
             continue
@@ -325,7 +367,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     total = len(checks.passed) + len(checks.failed)
     print(f"\nreport_e2e: {len(checks.passed)} passed, {len(checks.failed)} failed (of {total} checks)")
-    print(f"report_e2e: report {report}\nreport_e2e: screenshot {screenshot}")
+    print(f"report_e2e: report {report}\nreport_e2e: screenshot {screenshot}\nreport_e2e: first screen {first_png}")
     return 0 if not checks.failed else 1
 
 

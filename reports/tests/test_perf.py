@@ -3,7 +3,7 @@
 import unittest
 
 import support
-from actorspec_report import gbench, perf
+from actorspec_report import descriptions, gbench, perf
 
 
 def bench(name, times):
@@ -13,7 +13,8 @@ def bench(name, times):
 class FromFixture(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.families = perf.analyse(gbench.load(support.fixture("perf.json")), ["thread", "tbb", "fiber"])
+        run = gbench.load(support.fixture("perf.json"))
+        cls.families = perf.analyse(run, ["thread", "tbb", "fiber"], descriptions.from_context(run.context))
         cls.by_name = {f.name: f for f in cls.families}
 
     def test_family_order_is_registration_order(self):
@@ -27,11 +28,17 @@ class FromFixture(unittest.TestCase):
             values = [c.params[axis] for c in chart.cases]
             self.assertEqual(values, sorted(values))
 
-    def test_non_sweeps_are_bar_charts(self):
-        self.assertEqual(self.by_name["ping_pong"].charts[0].kind, "bar")
-        self.assertEqual(self.by_name["spawn_exit"].charts[0].kind, "bar")
+    def test_non_sweeps_are_dot_plots(self):
+        self.assertEqual(self.by_name["ping_pong"].charts[0].kind, "dot")
+        self.assertEqual(self.by_name["spawn_exit"].charts[0].kind, "dot")
         # A single value is no sweep.
-        self.assertEqual(self.by_name["after_timeout"].charts[0].kind, "bar")
+        self.assertEqual(self.by_name["after_timeout"].charts[0].kind, "dot")
+
+    def test_described_family_with_tails_gets_a_tail_chart(self):
+        fam = self.by_name["ping_pong"]
+        self.assertEqual(fam.description.unit, "ns per round trip")
+        self.assertEqual([c.kind for c in fam.charts], ["dot", "tails"])
+        self.assertIsNone(self.by_name["spawn_exit"].description)
 
     def test_ratio_to_fastest(self):
         case = self.by_name["ping_pong"].cases[0]

@@ -9,7 +9,7 @@ ACTORSPEC_PACKAGES=(
   cmake ninja-build g++ python3
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev libboost-fiber1.81-dev libboost-context1.81-dev nlohmann-json3-dev
-  libjs-chart.js chromium libxml2-utils
+  libcaf-dev libjs-chart.js chromium libxml2-utils
   erlang-base erlang-dev erlang-eunit
 )
 
@@ -47,4 +47,33 @@ configure_and_build() {
   cmake --preset "$preset" -S "$ACTORSPEC_ROOT" >/dev/null
   log "build ($preset)"
   cmake --build --preset "$preset" -j "$(nproc)" "$@"
+}
+
+# wants_caf ARGS...: true unless --no-caf, or --backends without caf.
+wants_caf() {
+  local a prev=""
+  for a in "$@"; do
+    case "$a" in
+      --no-caf) return 1 ;;
+      --backends=*) [[ ",${a#--backends=}," == *,caf,* ]] || return 1 ;;
+    esac
+    if [ "$prev" = "--backends" ]; then [[ ",$a," == *,caf,* ]] || return 1; fi
+    prev=$a
+  done
+  [ -e /usr/include/caf/all.hpp ]
+}
+
+# build_caf_adapter PRESET: adapters/caf built as an outside user builds a
+# runtime of theirs, against this build installed into build/PRESET/caf/prefix.
+# Sets CAF_BUILD to its build tree (caf_conformance, caf_perf).
+build_caf_adapter() {
+  local build="$ACTORSPEC_ROOT/build/$1" type
+  local prefix="$build/caf/prefix"
+  CAF_BUILD="$build/caf/build"
+  type=$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")
+  log "CAF adapter (adapters/caf) against this build installed in $prefix"
+  cmake --install "$build" --prefix "$prefix" >/dev/null
+  cmake -S "$ACTORSPEC_ROOT/adapters/caf" -B "$CAF_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="${type:-Release}" \
+    -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+  cmake --build "$CAF_BUILD" -j "$(nproc)"
 }

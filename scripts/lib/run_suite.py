@@ -17,8 +17,15 @@ sys.path.insert(0, os.path.join(ROOT, "reports"))
 
 from actorspec_run import args as run_args  # noqa: E402
 from actorspec_run import conformance, exitcodes, facts, junit, outputs, perf, proc, suites  # noqa: E402
-from actorspec_report import comparable, gbench  # noqa: E402
+from actorspec_report import browser, comparable, gbench  # noqa: E402
 import beam_step  # noqa: E402  the reference column: the same suites on Erlang/OTP
+import outside_backends  # noqa: E402
+
+# Backends that, when they ran, are the reference the others are measured
+# against ("vs BEAM"); flagged in meta.json as reference_backend.
+REFERENCE_BACKENDS = (beam_step.BACKEND,)
+
+GTEST_ISOLATED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gtest_isolated.py")
 
 # make_report.py's exit statuses (reports/actorspec_report/cli.py).
 REPORT_REGRESSION = 3
@@ -61,28 +68,46 @@ def check_baseline(path: str, quick: bool, backends, build_type: str) -> list:
     return problems
 
 
-def conformance_sources(args, backends, scale):
+def conformance_sources(args, backends, scale, outside=None):
     """Where each backend's conformance results come from: one source per
     backend. Another kind of backend (an external binary, an Erlang node)
     adds its own ConformanceSource here: any command that writes GoogleTest
     JSON to its `results` path gets the same timeout, crash detection,
-    JUnit and report treatment."""
+    JUnit and report treatment.
+
+    An outside backend (`outside`: backend -> its --conformance-bin) runs
+    through gtest_isolated.py, one process per test: a test that hangs or
+    crashes the runtime under test is that test's failed verdict."""
     timeout = (args.conformance_timeout or conformance.DEFAULT_TIMEOUT_S) * scale
-    sources = [conformance.gtest_source(args.conformance_bin, b, args.out, timeout) for b in backends]
+    sources = []
+    for b in backends:
+        if outside and b in outside:
+            results = os.path.join(args.out, f"conformance-{b}.json")
+            sources.append(conformance.ConformanceSource(
+                b, [sys.executable, GTEST_ISOLATED, outside[b], "--out", results, "--filter", f"*/{b}"],
+                results, timeout))
+        else:
+            sources.append(conformance.gtest_source(args.conformance_bin, b, args.out, timeout))
     if beam_step.why_not(args.build_dir, args.no_beam) is None:
         sources.append(beam_step.conformance_source(args.build_dir, args.out, timeout))
     return sources
 
 
-def perf_sources(args, names, repetitions, scale):
+def perf_sources(args, names, repetitions, scale, binary=None):
     """Where the perf results come from: one source per (family, backend)
-    of the perf binary; an extra backend adds PerfSources writing Google
-    Benchmark JSON (see conformance_sources)."""
+    of the perf binary (`binary`: an outside one; default the built-in
+    one); an extra backend adds PerfSources writing Google Benchmark JSON
+    (see conformance_sources, beam_perf_sources)."""
+    return perf.plan(binary or args.perf_bin, names, args.quick, repetitions, args.out,
+                     (args.perf_timeout or perf.DEFAULT_TIMEOUT_S) * scale)
+
+
+def beam_perf_sources(args, repetitions, scale):
+    """The perf families on Erlang/OTP (none when the BEAM does not run)."""
+    if beam_step.why_not(args.build_dir, args.no_beam) is not None:
+        return []
     timeout = (args.perf_timeout or perf.DEFAULT_TIMEOUT_S) * scale
-    sources = perf.plan(args.perf_bin, names, args.quick, repetitions, args.out, timeout)
-    if beam_step.why_not(args.build_dir, args.no_beam) is None:
-        sources += beam_step.perf_sources(args.build_dir, args.out, args.quick, repetitions, args.filter, timeout)
-    return sources
+    return beam_step.perf_sources(args.build_dir, args.out, args.quick, repetitions, args.filter, timeout)
 
 
 def main(argv) -> int:
@@ -99,10 +124,18 @@ def main(argv) -> int:
     except Exception as e:  # noqa: BLE001 - any failure to list is a broken binary
         print(f"scripts/run: the conformance binary cannot list its tests: {e}", file=sys.stderr)
         return exitcodes.SUITE_BROKEN
-    backends = args.backends or known
-    unknown = [b for b in backends if b not in known]
+    try:
+        outside_conf, outside_perf = outside_backends.discover(args.outside_conformance_bins,
+                                                               args.outside_perf_bins, set(known))
+    except outside_backends.OutsideError as e:
+        return usage_error(str(e))
+    outside = sorted(set(outside_conf) | set(outside_perf))
+    backends = args.backends or known + outside
+    unknown = [b for b in backends if b not in known and b not in outside]
     if unknown:
-        return usage_error(f"unknown backend(s) {', '.join(unknown)}; registered: {', '.join(known)}")
+        return usage_error(f"unknown backend(s) {', '.join(unknown)}; built in: {', '.join(known)}; outside: "
+                           f"{', '.join(outside) or 'none (see --conformance-bin and --perf-bin)'}")
+    builtin = [b for b in backends if b in known]
 
     build_type = facts.build_type(args.build_dir)
     if args.baseline:
@@ -117,24 +150,36 @@ def main(argv) -> int:
             print(f"WARNING: --force-compare: {m}", flush=True)
 
     repetitions = args.repetitions or (3 if args.quick else 9)
-    try:
-        names = perf.list_benchmarks(args.perf_bin, backends, args.quick, args.filter)
-    except perf.FilterError as e:
-        return usage_error(str(e))
-    planned_perf = perf_sources(args, names, repetitions, scale)
+    names, planned_perf = [], []
+    perf_binaries = [(args.perf_bin, builtin)]
+    for binary in sorted(set(outside_perf.values())):
+        perf_binaries.append((binary, [b for b in backends if outside_perf.get(b) == binary]))
+    for binary, bs in perf_binaries:
+        if not bs:
+            continue
+        try:
+            listed = perf.list_benchmarks(binary, bs, args.quick, args.filter)
+        except perf.FilterError as e:
+            return usage_error(str(e) if binary == args.perf_bin else f"--perf-bin {binary}: {e}")
+        names += listed
+        planned_perf += perf_sources(args, listed, repetitions, scale, binary)
 
-    planned_conformance = conformance_sources(args, backends, scale)
+    planned_perf += beam_perf_sources(args, repetitions, scale)
+    planned_conformance = conformance_sources(args, [b for b in backends if b in known or b in outside_conf],
+                                              scale, outside_conf)
     beam_why = beam_step.why_not(args.build_dir, args.no_beam)
     steps = Steps(len(planned_conformance) + 2 + (1 if beam_why else 0))
     outcomes = []
     for source in planned_conformance:
         b = source.backend
-        steps.next(f"conformance: {b}")
+        steps.next(f"conformance: {b}" + (f" (outside: {outside_conf[b]}, one process per test)"
+                                          if b in outside_conf else ""))
         o = conformance.run(source)
         if o.broken:
             print(f"  FAILED: the {b} conformance suite {o.status}: {o.detail}", flush=True)
         else:
-            print(f"  {o.detail}", flush=True)
+            print(f"  {o.detail}" + (" (an outside backend: its failures are results, not a failed run)"
+                                     if b in outside_conf and o.status == suites.FAILED else ""), flush=True)
         outcomes.append(o)
     if beam_why:
         # The reference column is never silently missing: it says why.
@@ -197,11 +242,17 @@ def main(argv) -> int:
         "suites": [o.to_json() for o in outcomes],
         "beam": beam_why or beam_step.describe(perf_json),
     }
+    # A BEAM that did not run (its "not run" outcome) is no reference.
+    ran = {o.backend for o in outcomes if not (o.backend == beam_step.BACKEND and beam_why)}
+    reference = next((b for b in REFERENCE_BACKENDS if b in ran), None)
+    if reference:
+        meta["reference_backend"] = reference
     meta_path = os.path.join(args.out, "meta.json")
     with open(meta_path, "w", encoding="utf-8") as f:
         json.dump(meta, f, indent=1)
-    report = [sys.executable, os.path.join(ROOT, "reports", "make_report.py"), "--out",
-              os.path.join(args.out, "index.html"), "--spec", os.path.join(ROOT, "spec", "SPEC.md"),
+    index_html = os.path.join(args.out, "index.html")
+    report = [sys.executable, os.path.join(ROOT, "reports", "make_report.py"), "--out", index_html,
+              "--comparison", os.path.join(args.out, "comparison.json"), "--spec", os.path.join(ROOT, "spec", "SPEC.md"),
               "--meta", meta_path, "--min-change", str(args.min_change)]
     report += [a for o in conf if o.results for a in ("--conformance", o.results)]
     if have_perf:
@@ -211,6 +262,10 @@ def main(argv) -> int:
         if args.fail_on_regression:
             report += ["--fail-on-regression"]
     report_rc = subprocess.run(report).returncode
+    if os.path.isfile(index_html) and not args.no_screenshot:
+        png = os.path.join(args.out, "first-screen.png")
+        why_not = browser.screenshot(index_html, png, timeout=120 * scale)
+        print(f"first screen: {png}" if why_not is None else f"first screen: no screenshot ({why_not})", flush=True)
 
     codes = []
     broken = [o for o in outcomes if o.broken or (o.kind == "perf" and o.status == suites.FAILED)]
@@ -219,7 +274,7 @@ def main(argv) -> int:
         for o in broken:
             print(f"  {o.name}: {o.status}: {o.detail}")
         codes.append(exitcodes.SUITE_BROKEN)
-    if any(o.status == suites.FAILED for o in conf):
+    if any(o.status == suites.FAILED and o.backend not in outside_conf for o in conf):
         print("FAILED: conformance tests failed (see above and the report)")
         codes.append(exitcodes.CONFORMANCE_FAILED)
     if report_rc == REPORT_REGRESSION:

@@ -279,6 +279,7 @@ void ProcessState::link(Pid other) {
 
 void ProcessState::unlink(Pid other) {
   enter("unlink");
+  if (other == pid_) return;  // never linked (LNK-2); locking mu_ twice would deadlock
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
     links_.erase(other);

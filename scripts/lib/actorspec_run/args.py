@@ -21,7 +21,9 @@ read.
 
 EPILOG = """\
 outputs (in --out):
-  index.html                the report (conformance matrix, perf charts, baseline comparison)
+  index.html                the report (summary per backend, conformance matrix, perf charts, baseline comparison)
+  comparison.json           per benchmark: medians, 95% intervals, ratios, verdicts (the report's own numbers)
+  first-screen.png          the report's first screen (1400x900), when Chromium is installed
   conformance.xml           JUnit XML for CI test tabs (junit-10.xsd); a crashed backend is an <error> testcase
   conformance.json          every backend's GoogleTest JSON merged
   conformance-BACKEND.json  one backend's GoogleTest JSON
@@ -32,6 +34,14 @@ outputs (in --out):
 """ + exitcodes.HELP + """
 environment:
   ACTORSPEC_TIMEOUT_SCALE   multiplies every timeout (as for the tests; e.g. 5 under sanitizers)
+
+outside backends:
+  --conformance-bin/--perf-bin add a runtime built elsewhere (README.md, "Test
+  your own runtime"): its backends are the names its tests and benchmarks end
+  with. Its conformance tests run one per process (scripts/lib/gtest_isolated.py),
+  so a test it hangs or crashes on is that test's failed verdict. Its failed
+  tests are results: they do not make the exit status 1. scripts/run builds
+  the CAF adapter (adapters/caf) and adds it this way unless --no-caf.
 
 examples:
   scripts/run --quick                          smoke run (minutes)
@@ -112,11 +122,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-beam", action="store_true",
                    help="do not run the spec's scenarios and the perf families on Erlang/OTP, the reference column "
                         "(the report's beam column then says 'not run' and why)")
+    p.add_argument("--no-screenshot", action="store_true",
+                   help="do not save first-screen.png (the report's first screen, taken with headless Chromium)")
+    p.add_argument("--conformance-bin", dest="outside_conformance_bins", action="append", default=[],
+                   metavar="PATH",
+                   help="an outside backend's conformance binary (made with actorspec_add_conformance), run "
+                        "beside the built-in backends, one process per test; repeatable")
+    p.add_argument("--perf-bin", dest="outside_perf_bins", action="append", default=[], metavar="PATH",
+                   help="an outside backend's perf binary (made with actorspec_add_perf); repeatable")
+    p.add_argument("--no-caf", action="store_true",
+                   help="do not build and include the CAF adapter (adapters/caf), an outside backend "
+                        "scripts/run includes by default")
     p.add_argument("--build-dir", metavar="DIR", help=argparse.SUPPRESS)
-    p.add_argument("--conformance-bin", metavar="PATH",
-                   help="the conformance test binary (default: BUILD/conformance/actorspec_conformance_tests)")
-    p.add_argument("--perf-bin", metavar="PATH",
-                   help="the perf binary (default: BUILD/perf/actorspec_perf)")
+    p.add_argument("--builtin-conformance-bin", dest="conformance_bin", metavar="PATH",
+                   help="the built-in backends' conformance binary (default: BUILD/conformance/"
+                        "actorspec_conformance_tests)")
+    p.add_argument("--builtin-perf-bin", dest="perf_bin", metavar="PATH",
+                   help="the built-in backends' perf binary (default: BUILD/perf/actorspec_perf)")
     return p
 
 
@@ -138,5 +160,9 @@ def parse(argv, root: str):
         raise UsageError("--force-compare needs --baseline")
     for what, path in (("conformance binary", args.conformance_bin), ("perf binary", args.perf_bin)):
         if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            raise UsageError(f"no {what} at {path} (build first, or pass --{what.split()[0]}-bin)")
+            raise UsageError(f"no {what} at {path} (build first, or pass --builtin-{what.split()[0]}-bin)")
+    for flag, paths in (("--conformance-bin", args.outside_conformance_bins), ("--perf-bin", args.outside_perf_bins)):
+        for path in paths:
+            if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+                raise UsageError(f"{flag} {path}: no such executable file")
     return args

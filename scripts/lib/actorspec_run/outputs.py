@@ -7,8 +7,8 @@ import fnmatch
 import os
 import tempfile
 
-OWNED = ["index.html", "conformance.xml", "conformance.json", "conformance-*.json", "perf.json",
-         "perf-*.json", "meta.json", ".report-*.html"]
+OWNED = ["index.html", "comparison.json", "first-screen.png", "conformance.xml", "conformance.json",
+         "conformance-*.json", "perf.json", "perf-*.json", "meta.json", ".report-*.html"]
 
 
 class OutputError(Exception):

@@ -114,6 +114,11 @@ def run(source: PerfSource, on_median) -> suites.SourceOutcome:
             if "WARNING" in text and text in _warned:
                 return
             _warned.add(text)
+            if "Library was built as DEBUG" in text:
+                # Debian's libbenchmark says this on every run. With manual
+                # timing the library's code is outside the measured region.
+                text = ("note: Google Benchmark's library reports a DEBUG build; every benchmark here is "
+                        "timed manually around the work only, so the library's code is not measured")
             print("  " + text, flush=True)
 
     ex = proc.run_streaming(source.argv, source.timeout_s, on_line)

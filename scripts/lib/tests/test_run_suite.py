@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -42,12 +43,15 @@ class RunSuiteCase(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.tmp, True)
         self.out = os.path.join(self.tmp, "out")
 
-    def run_suite(self, *args, out=None, **env):
+    def run_suite(self, *args, out=None, screenshot=False, **env):
         full_env = {k: v for k, v in os.environ.items() if k not in FAKE_ENV}
         full_env.update(env)
         full_env["PYTHONDONTWRITEBYTECODE"] = "1"
-        cmd = [sys.executable, RUN_SUITE, "--conformance-bin", FAKE_CONFORMANCE, "--perf-bin", FAKE_PERF,
+        cmd = [sys.executable, RUN_SUITE,
+               "--builtin-conformance-bin", FAKE_CONFORMANCE, "--builtin-perf-bin", FAKE_PERF,
                "--build-dir", self.tmp, "--out", out or self.out, "--repetitions", "3"] + list(args)
+        if not screenshot:
+            cmd.append("--no-screenshot")   # one Chromium per test would make this suite slow
         p = subprocess.run(cmd, capture_output=True, text=True, env=full_env, timeout=300)
         return Run(p.returncode, p.stdout, p.stderr, out or self.out)
 
@@ -64,6 +68,34 @@ class EveryResultBelongsToThisRun(RunSuiteCase):
         self.assertIn("3/3 passed", r.out)
         self.assert_valid_junit(r)
         self.assertEqual(len(r.json("perf.json")["benchmarks"]), 3 * 2 * 3)
+
+    def test_comparison_json_holds_the_reports_verdicts(self):
+        r = self.run_suite()
+        doc = r.json("comparison.json")
+        self.assertEqual(doc["schema"], "actorspec-comparison/1")
+        # beam: the reference column, here "not run" (no Erlang build in this
+        # build dir) and so never flagged as the reference.
+        self.assertEqual(sorted(doc["backends"]), ["beam", "fiber", "thread"])
+        self.assertEqual(doc["backends"]["beam"]["rules_passed"], 0)
+        self.assertIsNone(doc["reference_backend"])
+        names = {b["name"] for b in doc["benchmarks"]}
+        perf_names = {b["name"].split("/iterations")[0].rsplit("/", 1)[0] for b in r.json("perf.json")["benchmarks"]}
+        self.assertEqual(names, perf_names)
+        for b in doc["benchmarks"]:
+            for backend, e in b["backends"].items():
+                self.assertIn(e["verdict"], ("win", "tie", "loss", "unknown", "only backend"))
+                if "median" in e:
+                    self.assertLessEqual(e["ci95"][0], e["ci95"][1])
+
+    @unittest.skipUnless(os.access("/usr/bin/chromium", os.X_OK), "needs Debian's chromium")
+    def test_first_screen_screenshot_is_saved_and_named(self):
+        r = self.run_suite(screenshot=True)
+        png = os.path.join(self.out, "first-screen.png")
+        self.assertIn(f"first screen: {png}", r.out)
+        with open(png, "rb") as f:
+            head = f.read(24)
+        self.assertEqual(head[:8], b"\x89PNG\r\n\x1a\n")
+        self.assertEqual(struct.unpack(">II", head[16:24]), (1400, 900))
 
     def test_case1_stale_conformance_json_is_never_read(self):
         # A good run leaves conformance-fiber.json behind; the next run's

@@ -1,7 +1,0 @@
-// The conformance runner: every suite, once per registered backend.
-#include <gtest/gtest.h>
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  return RUN_ALL_TESTS();
-}
