@@ -43,8 +43,8 @@ def _usable(m: Optional[Measured]) -> Optional[str]:
         return f"error: {m.bench.error}"
     if not m.summary:
         return "no data"
-    if len(m.bench.times_ns) < stats.MIN_REPETITIONS:
-        return f"{len(m.bench.times_ns)} repetitions (at least {stats.MIN_REPETITIONS} needed)"
+    if len(m.values) < stats.MIN_REPETITIONS:
+        return f"{len(m.values)} repetitions (at least {stats.MIN_REPETITIONS} needed)"
     return None
 
 
@@ -58,13 +58,15 @@ def compare_case(case: Case, backend: str, reference: str = REFERENCE,
         why = _usable(m)
         if why:
             return VsReference(case.name, backend, ratio, None, UNKNOWN, f"{side}: {why}")
-    n1, n2 = len(mine.bench.times_ns), len(ref.bench.times_ns)
-    ci = stats.ratio_ci(ref.bench.times_ns, mine.bench.times_ns, f"{case.name}/{backend}/vs-{reference}", resamples=1000)
+    # The family's quantity per repetition (bytes for memory, lateness for
+    # timers, real time otherwise): the values the medians are of.
+    n1, n2 = len(mine.values), len(ref.values)
+    ci = stats.ratio_ci(ref.values, mine.values, f"{case.name}/{backend}/vs-{reference}", resamples=1000)
     smallest = stats.smallest_possible_p(n1, n2)
     if smallest >= alpha:
         return VsReference(case.name, backend, ratio, None, UNKNOWN,
                            f"{n1} against {n2} repetitions cannot reach p < {alpha} (smallest p {smallest:.3f})", ci)
-    p = stats.gate_u_test(mine.bench.times_ns, ref.bench.times_ns).pvalue
+    p = stats.gate_u_test(mine.values, ref.values).pvalue
     if p >= alpha or mine.summary.median == ref.summary.median:
         verdict = TIES
     else:

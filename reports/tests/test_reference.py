@@ -4,7 +4,7 @@ import unittest
 
 import support  # noqa: F401  (import path)
 
-from actorspec_report import gbench, perf, reference
+from actorspec_report import descriptions, gbench, perf, reference
 
 
 def families(**series):
@@ -31,6 +31,21 @@ class Verdicts(unittest.TestCase):
         self.assertAlmostEqual(rows["fast"].ratio, 11 / 21)
         self.assertLess(rows["fast"].pvalue, 0.05)
         self.assertNotIn("beam", rows)
+
+    def test_a_counter_family_is_compared_on_its_counter_not_on_time(self):
+        # memory: fewer bytes per process than the BEAM, though slower to spawn.
+        rows = []
+        for backend, times, nbytes in (("small", [90, 91, 92, 90, 93], [100, 101, 100, 102, 100]),
+                                       ("beam", [10, 11, 12, 10, 11], [300, 301, 302, 300, 303])):
+            rows += [{"name": f"memory/{backend}", "run_type": "iteration", "real_time": t, "time_unit": "ns",
+                      "bytes_per_process": n} for t, n in zip(times, nbytes)]
+        run = gbench.parse({"benchmarks": rows})
+        desc = {"memory": descriptions.Description("memory", "spawn and park", "bytes per process", "",
+                                                   quantity="bytes_per_process")}
+        r = by_backend(reference.against(perf.analyse(run, run.backends(), desc)))["small"]
+        self.assertEqual(r.verdict, reference.BEATS)
+        self.assertAlmostEqual(r.ratio, 100 / 301)
+        self.assertLess(r.ratio_ci[1], 1)
 
     def test_too_few_repetitions_is_unknown_not_a_verdict(self):
         rows = by_backend(reference.against(families(ring__fast=[1, 1], ring__beam=[50, 51])))
