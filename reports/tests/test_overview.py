@@ -215,6 +215,15 @@ class Summary(unittest.TestCase):
         doc = json.loads(comparison.to_json(self._report("fiber")))
         self.assertEqual(doc["reference_backend"], "fiber")
         self.assertGreater(doc["backends"]["tbb"]["geomean_ratio_to_reference"], 1)
+        # One computation: the per-backend tally is the per-benchmark verdicts
+        # reference.py made, which the card line shows.
+        per_bench = [bm["backends"]["tbb"]["verdict_vs_reference"] for bm in doc["benchmarks"]
+                     if "verdict_vs_reference" in bm["backends"].get("tbb", {})]
+        self.assertTrue(per_bench)
+        self.assertEqual(sum(doc["backends"]["tbb"]["vs_reference"].values()), len(per_bench))
+        self.assertEqual(doc["backends"]["tbb"]["vs_reference"]["unknown"], per_bench.count("unknown"))
+        self.assertIsNone(doc["backends"]["fiber"]["vs_reference"])
+        self.assertIn('class="unknown"', page.split('id="overview"')[1].split("</section>")[0])
         plain = render.to_html(self._report(), support.STUB_CHARTJS)
         self.assertNotIn("vs fiber:", plain)
         # A flag naming no column is no reference.
