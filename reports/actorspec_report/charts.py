@@ -19,7 +19,7 @@ _PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#
 _MARKERS = ["circle", "triangle", "rect", "rectRot", "star", "crossRot", "cross", "dash"]
 # Line dashes tell overlapping sweep lines apart, and do not rely on colour.
 _DASHES = [[], [7, 4], [2, 3], [10, 3, 2, 3], [4, 4], [1, 2], [12, 4], [6, 2, 1, 2]]
-_FIXED = {"thread": 0, "tbb": 1, "fiber": 2}
+_FIXED = {"thread": 0, "tbb": 1, "fiber": 2, "beam": 3}
 
 
 class Style:

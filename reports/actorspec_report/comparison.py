@@ -30,12 +30,14 @@ def _pair(p) -> Optional[List[float]]:
 
 def build(report: Report) -> Dict[str, object]:
     ref = report.reference
+    # Ratios to the reference and their verdicts come from reference.py (the
+    # report's "vs BEAM" column and "Against the BEAM" section read the same).
+    vs = {(r.case, r.backend): r for r in report.vs_reference} if ref else {}
     benchmarks = []
     for fam in report.families:
         d = fam.description
         for case in fam.cases:
             entries = {}
-            r = case.entries.get(ref) if ref else None
             for b, m in case.entries.items():
                 e: Dict[str, object] = {"verdict": overview.verdict(case, b) or "only backend"}
                 if m.bench.error:
@@ -45,8 +47,12 @@ def build(report: Report) -> Dict[str, object]:
                               "repetitions": len(m.values), "cv": _num(m.summary.cv),
                               "ratio_to_best": _num(m.ratio), "ratio_to_best_ci95": _pair(m.ratio_ci),
                               "p_vs_leader": _num(m.pvalue)})
-                    if r and b != ref and r.summary and r.summary.median > 0:
-                        e["ratio_to_reference"] = _num(m.summary.median / r.summary.median)
+                vr = vs.get((case.name, b))
+                if vr is not None:
+                    e.update({"ratio_to_reference": _num(vr.ratio), "ratio_to_reference_ci95": _pair(vr.ratio_ci),
+                              "p_vs_reference": _num(vr.pvalue), "verdict_vs_reference": vr.verdict})
+                    if vr.why:
+                        e["why_vs_reference"] = vr.why
                 entries[b] = e
             benchmarks.append({
                 "name": case.name, "family": fam.name,
@@ -57,7 +63,7 @@ def build(report: Report) -> Dict[str, object]:
                 "leader": case.leader, "fastest": case.fastest(), "tied": list(case.tied) if case.is_tie() else [],
                 "backends": entries,
             })
-    sts = overview.standings(report.families, report.backends, ref)
+    sts = overview.standings(report.families, report.backends, ref, report.vs_reference)
     backends = {}
     totals = report.matrix.totals()
     for b in report.backends:
@@ -67,6 +73,7 @@ def build(report: Report) -> Dict[str, object]:
             "rules_not_run": t.get("not run", 0), "suite_broken": report.matrix.crashed.get(b),
             "geomean_ratio_to_best": _num(st.geomean), "benchmarks_in_geomean": len(st.ratios),
             "geomean_ratio_to_reference": _num(st.ref_geomean) if ref and b != ref else None,
+            "vs_reference": dict(st.ref_verdicts) if ref and b != ref else None,
             "won": st.counts[overview.WIN], "tied": st.counts[overview.TIE], "lost": st.counts[overview.LOSS],
             "unknown": st.counts[overview.UNKNOWN], "noisy": st.noisy,
         }

@@ -14,6 +14,10 @@ from typing import List, Optional
 from . import jsonfile
 
 PASS, FAIL, NOT_RUN = "pass", "fail", "not run"
+# Cell statuses of the reference column (the BEAM, conformance/beam/): a rule
+# where the spec deliberately departs from the BEAM, whose BEAM test checks
+# the BEAM's own behaviour; and a rule with no BEAM counterpart.
+DEVIATION, NOT_APPLICABLE = "deviation", "n/a"
 
 # GUIDE_3 is five letters, so allow a little more than the usual two to four.
 _RULE_IN_TEST = re.compile(r"^(?:DISABLED_)?([A-Z]{2,6})_([0-9]+[a-z]?)(?=_|/|$)")
@@ -33,6 +37,9 @@ class TestResult:
     why_not_run: str = ""        # "disabled", "skipped", ...
     messages: List[str] = field(default_factory=list)
     source: str = ""
+    # The BEAM runner's class of the rule (property "beam_class": checked,
+    # deviation, n/a); empty for every other backend.
+    classification: str = ""
 
     @property
     def full_name(self) -> str:
@@ -90,7 +97,8 @@ def parse(doc: dict, source: str = "") -> List[TestResult]:
             out.append(TestResult(
                 suite=suite_name, name=name, rule_id=rule_id_of(name),
                 backend=backend_of(name, test.get("value_param")),
-                outcome=outcome, why_not_run=why, messages=messages, source=source))
+                outcome=outcome, why_not_run=why, messages=messages, source=source,
+                classification=str(test.get("beam_class", ""))))
     return out
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from .gtest import FAIL, NOT_RUN, PASS, TestResult
+from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
+
+STATUSES = (PASS, FAIL, NOT_RUN, DEVIATION, NOT_APPLICABLE)
 from .spec import Spec
 
 
@@ -34,6 +36,11 @@ class Cell:
         idle = [t for t in self.tests if t.outcome == NOT_RUN]
         if not self.tests:
             return "no test for this rule on this backend"
+        if self.status == DEVIATION:
+            return (f"deviation: the spec departs from this backend's behaviour here (see the rule); "
+                    f"{len(ran)} test{'s' if len(ran) != 1 else ''} of its own behaviour passed")
+        if self.status == NOT_APPLICABLE:
+            return "; ".join(sorted({m for t in idle for m in t.messages})) or "n/a: no counterpart on this backend"
         bits = []
         if self.status == FAIL:
             bits.append(f"{len(self.failures)} of {len(ran)} tests failed")
@@ -62,7 +69,7 @@ class Matrix:
     crashed: Dict[str, str] = field(default_factory=dict)   # backend -> why no results
 
     def totals(self) -> Dict[str, Dict[str, int]]:
-        out = {b: {PASS: 0, FAIL: 0, NOT_RUN: 0} for b in self.backends}
+        out = {b: {s: 0 for s in STATUSES} for b in self.backends}
         for row in self.rows:
             for b in self.backends:
                 out[b][row.cells[b].status] += 1
@@ -75,8 +82,15 @@ class Matrix:
 def _cell(tests: List[TestResult]) -> Cell:
     if any(t.outcome == FAIL for t in tests):
         return Cell(FAIL, tests)
-    if any(t.outcome == PASS for t in tests):
+    passed = [t for t in tests if t.outcome == PASS]
+    if passed:
+        # A reference backend's tests of a deviating rule check its own
+        # behaviour: passing them is "deviation", not "pass".
+        if all(t.classification == DEVIATION for t in passed):
+            return Cell(DEVIATION, tests)
         return Cell(PASS, tests)
+    if tests and all(t.classification == NOT_APPLICABLE for t in tests):
+        return Cell(NOT_APPLICABLE, tests)
     return Cell(NOT_RUN, tests)
 
 

@@ -37,6 +37,7 @@ class Facts:
     build_type: str = UNKNOWN
     workers: str = UNKNOWN
     wall_time: str = UNKNOWN
+    beam: str = UNKNOWN          # the reference column: Erlang/OTP release and schedulers, or why it did not run
     # The backend the others are measured against ("vs BEAM"), flagged in
     # the run's data (meta.json "reference_backend", or the perf context's
     # "actorspec_reference_backend"); UNKNOWN when there is none.
@@ -119,6 +120,12 @@ def gather(context: Dict[str, object], meta: Optional[Dict[str, object]]) -> Fac
     versions = _versions(context.get("actorspec_versions"), f.warnings)
     versions.update(_versions(meta.get("versions"), f.warnings))
     f.versions = versions
+    otp = _text(context.get("actorspec_beam_otp_release"))
+    beam_perf = None
+    if otp:
+        beam_perf = (f"Erlang/OTP {otp} (erts {context.get('actorspec_beam_erts_version', UNKNOWN)}); "
+                     f"schedulers: {context.get('actorspec_beam_schedulers', UNKNOWN)}")
+    f.beam = pick(meta.get("beam"), beam_perf)
     declared = pick(meta.get("backends"), context.get("actorspec_backends"))
     f.backends = [b.strip() for b in declared.split(",") if b.strip()] if declared != UNKNOWN else []
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from . import comparable, compare, descriptions, gbench, gtest, matrix, meta, perf
+from . import comparable, compare, descriptions, gbench, gtest, matrix, meta, perf, reference
 from . import spec as spec_mod
 
 
@@ -37,6 +37,8 @@ class Report:
     changes: Optional[List[compare.Change]]
     baseline_label: str
     problems: List[str] = field(default_factory=list)
+    # Every other backend against the BEAM, per benchmark (empty without beam rows).
+    vs_reference: List[reference.VsReference] = field(default_factory=list)
     # Result sources of this run that crashed, hung or wrote nothing (from
     # meta.json's "suites"), as dicts with kind, backend, name, status, detail.
     broken: List[Dict[str, object]] = field(default_factory=list)
@@ -137,7 +139,11 @@ def build(inputs: Inputs) -> Report:
     report = Report(facts=facts, backends=backends, spec=spec, spec_loaded=spec_loaded, matrix=conf,
                     perf_run=perf_run, families=families, changes=None,
                     baseline_label=", ".join(inputs.baseline), problems=problems, broken=broken,
-                    baseline_error=baseline_error, min_change=inputs.min_change)
+                    baseline_error=baseline_error, min_change=inputs.min_change,
+                    # The one "vs BEAM" computation: the report's sections, the
+                    # first screen's cards and comparison.json all read it.
+                    vs_reference=reference.against(
+                        families, facts.reference if facts.reference in backends else reference.REFERENCE))
     if baseline_run is not None:
         current_context = _current_context(perf_run.context, facts)
         report.run_facts = comparable.facts(current_context)

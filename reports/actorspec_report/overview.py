@@ -1,12 +1,14 @@
 """The first screen: which backend for what, and how sure.
 
 Per backend: conformance (rules passed), and performance as the geometric
-mean of its ratios to the best median on each benchmark (and, when the run
-flags a reference backend such as the BEAM, to the reference's median), with
-wins, ties and losses counted from the verdicts perf.rank already made (a win
-only where every other backend is significantly slower, a loss only where
-this one is significantly slower than the leader). No second statistics
-path: everything here is read off perf.Case and matrix.Matrix.
+mean of its ratios to the best median on each benchmark, with wins, ties and
+losses counted from the verdicts perf.rank already made (a win only where
+every other backend is significantly slower, a loss only where this one is
+significantly slower than the leader); when the run flags a reference
+backend such as the BEAM, the geometric mean of its ratios to the reference
+and the beats/ties/loses/unknown tally, both read off reference.py's
+comparisons (report.vs_reference). No second statistics path: everything
+here is read off perf.Case, reference.VsReference and matrix.Matrix.
 
 Scaling families (cases that vary the workers) answer another question and
 are left out of these totals; they have their own charts.
@@ -22,6 +24,7 @@ from .gtest import FAIL, NOT_RUN, PASS
 from .html import attr, esc
 from .matrix import Matrix
 from .perf import Case, Family
+from .reference import VERDICTS, VsReference
 
 WIN, TIE, LOSS, UNKNOWN = "win", "tie", "loss", "unknown"
 
@@ -57,6 +60,7 @@ class Standing:
     counts: Dict[str, int] = field(default_factory=lambda: {WIN: 0, TIE: 0, LOSS: 0, UNKNOWN: 0})
     ratios: List[float] = field(default_factory=list)       # to the best median, per case
     ref_ratios: List[float] = field(default_factory=list)   # to the reference's median, per case
+    ref_verdicts: Dict[str, int] = field(default_factory=lambda: {v: 0 for v in VERDICTS})
     noisy: int = 0
 
     @property
@@ -73,14 +77,21 @@ class Standing:
 
 
 def standings(families: Sequence[Family], backends: Sequence[str], reference: Optional[str] = None,
-              noisy_cv: float = 0.10) -> Dict[str, Standing]:
+              vs_reference: Sequence[VsReference] = (), noisy_cv: float = 0.10) -> Dict[str, Standing]:
+    """`vs_reference`: reference.against's comparisons to `reference` (the
+    only place a ratio to the reference and its verdict are computed)."""
     out = {b: Standing(b) for b in backends}
+    vs = {(r.case, r.backend): r for r in vs_reference} if reference else {}
     for fam in families:
         if fam.scaling:
             continue
         for case in fam.cases:
-            ref = case.entries.get(reference) if reference else None
             for b, st in out.items():
+                r = vs.get((case.name, b))
+                if r is not None:
+                    st.ref_verdicts[r.verdict] += 1
+                    if r.ratio:
+                        st.ref_ratios.append(r.ratio)
                 v = verdict(case, b)
                 if v is None:
                     continue
@@ -92,8 +103,6 @@ def standings(families: Sequence[Family], backends: Sequence[str], reference: Op
                     st.ratios.append(m.ratio)
                 if m.summary.cv > noisy_cv:
                     st.noisy += 1
-                if ref and b != reference and ref.summary and not ref.bench.error and ref.summary.median > 0:
-                    st.ref_ratios.append(m.summary.median / ref.summary.median)
     return out
 
 
@@ -134,8 +143,11 @@ def _card(b: str, m: Matrix, st: Standing, reference: Optional[str], color: str)
     if reference and b == reference:
         ref_line = '<div class="ov-ref">the reference: ratios below are to it</div>'
     elif reference:
-        ref_line = (f'<div class="ov-ref"{attr("title", f"geometric mean over {len(st.ref_ratios)} benchmarks of median / {reference} median")}>'
-                    f'vs {esc(reference)}: <strong>{_ratio(st.ref_geomean)}</strong></div>')
+        v = st.ref_verdicts
+        tally = " · ".join(f'<span class="{k}">{v[k]} {k}</span>' for k in VERDICTS if v[k] or k != "unknown")
+        ref_line = (f'<div class="ov-ref"{attr("title", f"geometric mean over {len(st.ref_ratios)} benchmarks of median / {reference} median; beats/ties/loses by a two-sided Mann-Whitney U test (see Against the BEAM)")}>'
+                    f'vs {esc(reference)}: <strong>{_ratio(st.ref_geomean)}</strong>'
+                    + (f' · {tally}' if sum(v.values()) else "") + '</div>')
     perf = (f'<div class="ov-perf"{attr("title", f"geometric mean over {len(st.ratios)} benchmarks of median / best median; 1.00× = best everywhere")}>'
             f'<span class="big">{_ratio(st.geomean)}</span> <span class="muted">of the best (geomean of {len(st.ratios)})</span></div>'
             if st.compared else '<div class="ov-perf muted">no benchmark compared</div>')
@@ -181,8 +193,9 @@ def _family_row(i: int, fam: Family, backends: Sequence[str], anchor: str) -> st
 
 
 def section(families: Sequence[Family], backends: Sequence[str], m: Matrix, reference: Optional[str],
-            colors: Dict[str, str], anchors: Dict[str, str], mode: str) -> str:
-    sts = standings(families, backends, reference)
+            colors: Dict[str, str], anchors: Dict[str, str], mode: str,
+            vs_reference: Sequence[VsReference] = ()) -> str:
+    sts = standings(families, backends, reference, vs_reference)
     cards = "".join(_card(b, m, sts[b], reference, colors.get(b, "#666")) for b in backends)
     rows = [_family_row(i, f, backends, anchors.get(f.name, "performance"))
             for i, f in enumerate(families) if not f.scaling]

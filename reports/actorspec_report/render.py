@@ -26,7 +26,8 @@ def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = No
     # The first screen: the summary per backend, then the failures.
     anchors = {f.name: sections.family_anchor(i, f) for i, f in enumerate(report.families)}
     lead = (overview.section(report.families, report.backends, report.matrix, report.reference,
-                             {b: style.color(b) for b in report.backends}, anchors, report.facts.mode)
+                             {b: style.color(b) for b in report.backends}, anchors, report.facts.mode,
+                             report.vs_reference)
             + sections._failure_list(report.matrix))
     body = [
         sections.header(report.facts, report.problems,
@@ -34,11 +35,13 @@ def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = No
                                                 report.baseline_label, forced=not report.refused), lead=lead),
         sections.toc(bool(report.families), bool(report.baseline_label), bool(report.spec.rules)),
         sections.conformance(report.matrix, report.spec_loaded),
-        sections.performance(report.families, style, report.backends, report.broken_perf,
-                             gbench_debug=report.facts.gbench_debug),
     ]
     if mutant_doc is not None:
-        body.insert(3, mutants.section(mutant_doc))
+        body.append(mutants.section(mutant_doc))
+    if report.families:
+        body.append(sections.against_reference(report.vs_reference, report.facts))
+    body.append(sections.performance(report.families, style, report.backends, report.broken_perf,
+                                     report.vs_reference, gbench_debug=report.facts.gbench_debug))
     if report.baseline_label:
         body.append(sections.baseline(report.changes, report.baseline_label, report.min_change,
                                       report.mismatches, report.baseline_error))

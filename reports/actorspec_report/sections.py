@@ -9,16 +9,20 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence
 
 from . import compare as cmp
-from . import markdown, quantities, units
-from .gtest import FAIL, NOT_RUN, PASS, TestResult
+from . import markdown, quantities, reference, units
+from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
 from .html import attr, esc, slug
 from .matrix import Cell, Matrix
 from .meta import UNKNOWN, Facts, normalise_versions
 from .perf import Case, Family, Measured
 from .spec import Spec
 
-_BADGE = {PASS: ("✓", "pass"), FAIL: ("✗", "fail"), NOT_RUN: ("–", "not run")}
-_STATUS_CLASS = {PASS: "pass", FAIL: "fail", NOT_RUN: "notrun"}
+_BADGE = {PASS: ("✓", "pass"), FAIL: ("✗", "fail"), NOT_RUN: ("–", "not run"),
+          DEVIATION: ("≠", "deviation (see rule)"), NOT_APPLICABLE: ("∅", "n/a")}
+_STATUS_CLASS = {PASS: "pass", FAIL: "fail", NOT_RUN: "notrun", DEVIATION: "deviation", NOT_APPLICABLE: "na"}
+# Statuses that are neither a failure nor a gap: the "only problems" filter
+# hides rows made of these.
+_SETTLED = {PASS, DEVIATION, NOT_APPLICABLE}
 # A coefficient of variation above this makes a median hard to trust.
 NOISY_CV = 0.10
 
@@ -77,6 +81,8 @@ def header(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "
     ]
     if facts.wall_time != UNKNOWN:
         items.append(_fact("Run time", facts.wall_time))
+    if facts.beam != UNKNOWN:
+        items.append(_fact("BEAM (reference)", facts.beam))
     versions = "".join(
         f'<li><span class="lib">{esc(k)}</span> <span class="{"unknown" if v == UNKNOWN else "ver"}">{esc(v)}</span></li>'
         for k, v in normalise_versions(facts.versions))
@@ -105,6 +111,7 @@ def header(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "
 def toc(has_perf: bool, has_baseline: bool, has_spec: bool) -> str:
     links = ['<a href="#conformance">Conformance</a>']
     if has_perf:
+        links.append('<a href="#vs-beam">Against the BEAM</a>')
         links.append('<a href="#performance">Performance</a>')
     if has_baseline:
         links.append('<a href="#baseline">Against baseline</a>')
@@ -133,6 +140,8 @@ def _cell(cell: Cell, backend: str, rule_id: str) -> str:
         if cell.error:
             blocks = f'<div class="failure"><pre>{esc(cell.error)}</pre></div>' + blocks
         return f"<td {common}><details><summary>{badge(cell.status)}</summary>{blocks}</details></td>"
+    if cell.status == DEVIATION:
+        return f'<td {common}><a href="#rule-{esc(rule_id)}">{badge(cell.status)}</a></td>'
     return f"<td {common}>{badge(cell.status)}</td>"
 
 
@@ -144,15 +153,16 @@ def _totals_cards(m: Matrix) -> str:
         t = totals[b]
         bar = "".join(
             f'<span class="seg {_STATUS_CLASS[s]}" style="width:{100.0 * t[s] / n:.2f}%"></span>'
-            for s in (PASS, FAIL, NOT_RUN) if t[s])
+            for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s])
         verdict = "fail" if (t[FAIL] or b in m.crashed) else ("pass" if t[PASS] else "notrun")
         crash = (f'<div class="card-crash" data-crashed="{esc(b)}">suite {esc(m.crashed[b])}</div>'
                  if b in m.crashed else "")
+        extra = "".join(f" · {t[s]} {_BADGE[s][1].split(' ')[0]}" for s in (DEVIATION, NOT_APPLICABLE) if t[s])
         cards.append(
             f'<div class="card {verdict}"><div class="card-title">{esc(b)}</div>'
             f'<div class="card-main">{t[PASS]}<span class="of">/{len(m.rows)} rules pass</span></div>'
             f'<div class="stack" aria-hidden="true">{bar}</div>'
-            f'<div class="card-sub">{t[FAIL]} fail · {t[NOT_RUN]} not run</div>{crash}</div>')
+            f'<div class="card-sub">{t[FAIL]} fail · {t[NOT_RUN]} not run{extra}</div>{crash}</div>')
     return '<div class="cards">' + "".join(cards) + "</div>"
 
 
@@ -185,7 +195,7 @@ def conformance(m: Matrix, spec_loaded: bool) -> str:
             area = row.area
             body.append(f'<tr class="area"><th colspan="{cols}" scope="rowgroup">{esc(area or "General")}</th></tr>')
         statuses = {c.status for c in row.cells.values()}
-        row_status = "fail" if FAIL in statuses else ("pass" if statuses == {PASS} else "mixed")
+        row_status = "fail" if FAIL in statuses else ("pass" if statuses <= _SETTLED else "mixed")
         rid = esc(row.rule_id)
         link = f'<a href="#rule-{rid}">{rid}</a>' if row.in_spec else f'{rid} <span class="tag warn">not in spec</span>'
         cells = "".join(_cell(row.cells[b], b, row.rule_id) for b in m.backends)
@@ -194,7 +204,10 @@ def conformance(m: Matrix, spec_loaded: bool) -> str:
     totals = m.totals()
     foot = "".join(
         f'<td class="tot"><span class="pass">{t[PASS]}</span> / <span class="fail">{t[FAIL]}</span> / '
-        f'<span class="notrun">{t[NOT_RUN]}</span></td>'
+        f'<span class="notrun">{t[NOT_RUN]}</span>'
+        + "".join(f' · <span class="{_STATUS_CLASS[s]}">{t[s]} {_BADGE[s][1].split(" ")[0]}</span>'
+                  for s in (DEVIATION, NOT_APPLICABLE) if t[s])
+        + "</td>"
         for t in (totals[b] for b in m.backends))
     unmapped = ""
     if m.unmapped:
@@ -210,6 +223,9 @@ def conformance(m: Matrix, spec_loaded: bool) -> str:
 <h2>Conformance</h2>
 <p class="lead">{len(m.rows)} rules × {len(m.backends)} backends. A rule passes on a backend when every test of it passed there,
 fails when any failed, and is <em>not run</em> when no test of it ran (none written, disabled, skipped, or no results).
+In the <code>beam</code> column (the same scenarios on Erlang/OTP, the reference) <em>deviation</em> marks a rule where the spec
+deliberately departs from the BEAM: the BEAM's test checks the BEAM's own behaviour (see the rule); <em>n/a</em> a rule with no
+BEAM counterpart.
 {failing} rule{'s' if failing != 1 else ''} fail on at least one backend.</p>
 {no_spec}
 {_totals_cards(m)}
@@ -271,12 +287,31 @@ def _median_cell(m: Measured, span: int, case: Case, quantity: str = "") -> str:
             f'{_verdict_cell(case, m)}')
 
 
-def _family_table(fam: Family, style) -> str:
+def _vs_reference_cell(case_name: str, backend: str, vs_ref) -> str:
+    """The ratio to the BEAM's median and its verdict (U test), or why none."""
+    if backend == reference.REFERENCE:
+        return '<td class="num vsref"><span class="muted">reference</span></td>'
+    r = vs_ref.get((case_name, backend))
+    if r is None:
+        return '<td class="num vsref"><span class="muted">–</span></td>'
+    ratio = units.fmt_ratio(r.ratio) if r.ratio is not None else "–"
+    if r.ratio_ci:
+        ratio += f' <span class="ci">[{r.ratio_ci[0]:.2f} – {r.ratio_ci[1]:.2f}]</span>'
+    title = f"p = {r.pvalue:.4f}" if r.pvalue is not None else r.why
+    return (f'<td class="num vsref"{attr("title", title)}{attr("data-verdict", r.verdict)}>{ratio} '
+            f'<span class="{r.verdict}">{esc(r.verdict)}</span></td>')
+
+
+def _family_table(fam: Family, style, vs_ref=None) -> str:
     counters = fam.counter_names
+    with_ref = any(reference.REFERENCE in c.entries for c in fam.cases)
+    vs_ref = vs_ref or {}
     head = ("<th scope=\"col\">Benchmark</th><th scope=\"col\">Backend</th>"
             f"<th scope=\"col\" class=\"num\">Median {esc(quantities.name_of(fam))} [95% CI]</th>"
             "<th scope=\"col\" class=\"num\">Min – max</th><th scope=\"col\" class=\"num\">CV</th>"
-            "<th scope=\"col\" class=\"num\">vs fastest</th><th scope=\"col\" class=\"num\">Reps</th>"
+            "<th scope=\"col\" class=\"num\">vs fastest</th>"
+            + ("<th scope=\"col\" class=\"num\">vs BEAM</th>" if with_ref else "")
+            + "<th scope=\"col\" class=\"num\">Reps</th>"
             + "".join(f'<th scope="col" class="num counter">{esc(c)}</th>' for c in counters))
     rows: List[str] = []
     for case in fam.cases:
@@ -291,9 +326,10 @@ def _family_table(fam: Family, style) -> str:
                 f'<td class="num counter">{esc(units.fmt_counter(c, m.counters[c]))}</td>' if c in m.counters
                 else '<td class="num counter">–</td>' for c in counters)
             broken = bool(m.bench.error) or not m.summary
-            tail = "" if broken else f'<td class="num">{reps}</td>{counter_cells}'
+            ref_cell = _vs_reference_cell(case.name, m.backend, vs_ref) if with_ref else ""
+            tail = "" if broken else f'{ref_cell}<td class="num">{reps}</td>{counter_cells}'
             cls = ' class="group-start"' if i == 0 else ""
-            cells = _median_cell(m, span=5 + len(counters), case=case, quantity=fam.quantity)
+            cells = _median_cell(m, span=5 + len(counters) + (1 if with_ref else 0), case=case, quantity=fam.quantity)
             rows.append(f"<tr{cls}>{first}<td class=\"be\">{dot}{esc(m.backend)}</td>{cells}{tail}</tr>")
     return (f'<div class="table-scroll"><table class="perf"><thead><tr>{head}</tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')
@@ -347,7 +383,7 @@ def _broken_perf(broken: Sequence[Dict[str, object]]) -> str:
 
 
 def performance(families: Sequence[Family], style, backends: Sequence[str],
-                broken: Sequence[Dict[str, object]] = (), gbench_debug: bool = False) -> str:
+                broken: Sequence[Dict[str, object]] = (), vs_reference=(), gbench_debug: bool = False) -> str:
     if not families:
         return ('<section id="performance"><h2>Performance</h2>' + _broken_perf(broken)
                 + '<p class="empty">No benchmark results were given.</p></section>')
@@ -368,7 +404,8 @@ from zero. Memory is compared on bytes per process, timers on lateness, and thro
 operations per second. <em>vs fastest</em> is the median divided by the lowest median on the same benchmark, with its
 bootstrap 95% interval. A backend is badged <strong>fastest</strong> only when every other backend is slower by a
 two-sided Mann–Whitney U test (α = 0.05) or by a ratio interval that excludes 1; otherwise the backends the data
-cannot separate are marked <strong>tie</strong>. A CV above {100 * NOISY_CV:.0f}% is flagged <strong>noisy</strong>.</p>
+cannot separate are marked <strong>tie</strong>. <em>vs BEAM</em> is the median divided by the BEAM's (the same work
+in Erlang on Erlang/OTP), with the U test's verdict (see <a href="#vs-beam">Against the BEAM</a>). A CV above {100 * NOISY_CV:.0f}% is flagged <strong>noisy</strong>.</p>
 {debug}
 {_broken_perf(broken)}
 <p class="legend">Backends: {legend}</p>
@@ -383,9 +420,40 @@ cannot separate are marked <strong>tie</strong>. A CV above {100 * NOISY_CV:.0f}
         cls = " scaling" if fam.scaling else ""
         parts.append(f'<article class="family{cls}" id="{family_anchor(i, fam)}"><h3>{esc(fam.name)}</h3>'
                      f'{describe_family(fam)}'
-                     f'<div class="charts n{min(len(fam.charts), 2)}">{charts}</div>{_family_table(fam, style)}</article>')
+                     f'<div class="charts n{min(len(fam.charts), 2)}">{charts}</div>'
+                     f'{_family_table(fam, style, {(r.case, r.backend): r for r in vs_reference})}</article>')
     parts.append("</section>")
     return "\n".join(parts)
+
+
+# ----------------------------------------------------------- against the BEAM
+
+def against_reference(vs_reference: Sequence["reference.VsReference"], facts: Facts) -> str:
+    """Per backend: on how many benchmarks it beats the BEAM, ties, loses."""
+    if not vs_reference:
+        why = facts.beam if facts.beam != UNKNOWN else "no BEAM rows in the benchmark results"
+        return (f'<section id="vs-beam" class="vsref"><h2>Against the BEAM</h2>'
+                f'<p class="empty">The BEAM reference rows are missing: {esc(why)}.</p></section>')
+    counts = reference.tally(vs_reference)
+    cards = []
+    for backend, c in counts.items():
+        total = sum(c.values())
+        cards.append(
+            f'<div class="card"{attr("data-backend", backend)}><div class="card-title">{esc(backend)}</div>'
+            f'<div class="card-main"><span class="beats">{c[reference.BEATS]}</span> · '
+            f'<span class="ties">{c[reference.TIES]}</span> · <span class="loses">{c[reference.LOSES]}</span>'
+            f'<span class="of"> of {total}</span></div>'
+            f'<div class="card-sub">beats · ties · loses{f" · {c[reference.UNKNOWN]} unknown" if c[reference.UNKNOWN] else ""}</div></div>')
+    schedulers = f" BEAM: {esc(facts.beam)}." if facts.beam != UNKNOWN else ""
+    return f"""<section id="vs-beam" class="vsref">
+<h2>Against the BEAM</h2>
+<p class="lead">Per backend, the benchmarks (family and arguments) on which its median real time is significantly lower than the
+BEAM's (<span class="beats">beats</span>), not significantly different (<span class="ties">ties</span>), or significantly higher
+(<span class="loses">loses</span>): two-sided Mann–Whitney U over the repetitions, α = 0.05; <em>unknown</em> where either side
+erred or had too few repetitions for the test to reach significance at all (3 against 3, the quick mode, cannot: its smallest
+p is 0.1).{schedulers}</p>
+<div class="cards">{"".join(cards)}</div>
+</section>"""
 
 
 # ------------------------------------------------------------------ baseline

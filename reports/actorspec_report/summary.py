@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from . import compare as cmp
-from . import overview, quantities, units
-from .gtest import FAIL, NOT_RUN, PASS
+from . import overview, quantities, reference, units
+from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS
 from .model import Report
 
 
@@ -40,12 +40,14 @@ def render(report: Report) -> str:
     totals = m.totals()
     lines.append(f"Conformance: rules per backend (of {len(m.rows)} rules)")
     if m.backends:
-        rows = [["backend", "pass", "fail", "not run"]]
+        extra = [s for s in (DEVIATION, NOT_APPLICABLE) if any(totals[b][s] for b in m.backends)]
+        rows = [["backend", "pass", "fail", "not run"] + extra]
         rows += [[b, str(totals[b][PASS]), str(totals[b][FAIL]), str(totals[b][NOT_RUN])]
+                 + [str(totals[b][s]) for s in extra]
                  + ([f"SUITE {m.crashed[b].upper().split(':')[0]}: {m.crashed[b].split(': ', 1)[-1]}"] if b in m.crashed else [""])
                  for b in m.backends]
         rows[0].append("")
-        lines += _table(rows, [False, True, True, True, False])
+        lines += _table(rows, [False, True, True, True] + [True] * len(extra) + [False])
         # A crashed backend fails every rule; name it once, not 100 times.
         failing = [f"{r.rule_id} ({', '.join(b for b, c in r.cells.items() if c.status == FAIL and not c.error)})"
                    for r in m.failing_rules() if any(c.status == FAIL and not c.error for c in r.cells.values())]
@@ -57,7 +59,7 @@ def render(report: Report) -> str:
         lines.append("  no conformance results")
     lines.append("")
 
-    sts = overview.standings(report.families, report.backends, report.reference)
+    sts = overview.standings(report.families, report.backends, report.reference, report.vs_reference)
     if any(st.compared for st in sts.values()):
         ref = report.reference
         lines.append("At a glance: geometric mean of median / best median over the non-scaling benchmarks "
@@ -76,8 +78,10 @@ def render(report: Report) -> str:
 
     lines.append("Performance: median per operation, real time unless the family compares a counter "
                  "(memory: bytes, timers: lateness) (ratio to the lowest median; * = fastest, "
-                 "shown only where significant; = = tie, not significantly different from the lowest; ~ = noisy, CV > 10%)")
+                 "shown only where significant; = = tie, not significantly different from the lowest; ~ = noisy, CV > 10%; "
+                 "'| 0.45x' = ratio to the BEAM's median)")
     backends = report.backends
+    vs_ref = {(r.case, r.backend): r for r in report.vs_reference}
     rows = [["benchmark"] + list(backends)]
     for fam in report.families:
         for case in fam.cases:
@@ -94,8 +98,10 @@ def render(report: Report) -> str:
                     r = e.ratio or 1.0
                     mark = "*" if case.fastest() == b else ("=" if case.is_tie() and b in case.tied else " ")
                     noisy = "~" if e.summary.cv > 0.10 else " "
+                    vr = vs_ref.get((case.name, b))
+                    vs = f" | {vr.ratio:.2f}x" if vr is not None and vr.ratio is not None else ""
                     value = quantities.fmt(fam.quantity, e.summary.median, ascii_only=True)
-                    row.append(f"{value} ({r:.2f}x){mark}{noisy}")
+                    row.append(f"{value} ({r:.2f}x){mark}{noisy}{vs}")
             rows.append(row)
     if len(rows) > 1:
         lines += _table(rows, [False] + [True] * len(backends))
@@ -109,6 +115,18 @@ def render(report: Report) -> str:
     if report.baseline_label and report.changes is None:
         lines.append("")
         lines.append("Against baseline: NO COMPARISON: " + (report.baseline_error or "; ".join(report.mismatches)))
+
+    if report.families:
+        lines.append("")
+        lines.append("Against the BEAM (per benchmark; two-sided Mann-Whitney U, alpha 0.05):")
+        if report.vs_reference:
+            counts = reference.tally(report.vs_reference)
+            rows = [["backend", "beats", "ties", "loses", "unknown"]]
+            rows += [[b] + [str(c[v]) for v in reference.VERDICTS] for b, c in counts.items()]
+            lines += _table(rows, [False, True, True, True, True])
+        else:
+            lines.append(f"  no BEAM rows ({report.facts.beam})" if report.facts.beam != "unknown" else "  no BEAM rows")
+
     if report.changes is not None:
         lines.append("")
         if report.mismatches:

@@ -4,12 +4,12 @@ import unittest
 
 import support
 from actorspec_report import gtest, matrix, spec
-from actorspec_report.gtest import FAIL, NOT_RUN, PASS, TestResult
+from actorspec_report.gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
 
 
-def result(name, backend, outcome, why=""):
+def result(name, backend, outcome, why="", classification="", messages=()):
     return TestResult(suite="S", name=f"{name}/{backend}", rule_id=gtest.rule_id_of(name), backend=backend,
-                      outcome=outcome, why_not_run=why)
+                      outcome=outcome, why_not_run=why, classification=classification, messages=list(messages))
 
 
 class FromFixtures(unittest.TestCase):
@@ -47,9 +47,47 @@ class FromFixtures(unittest.TestCase):
 
     def test_totals(self):
         t = self.m.totals()
-        self.assertEqual(t["tbb"], {PASS: 14, FAIL: 1, NOT_RUN: 2})
-        self.assertEqual(t["fiber"], {PASS: 13, FAIL: 1, NOT_RUN: 3})
+        self.assertEqual(t["tbb"], {PASS: 14, FAIL: 1, NOT_RUN: 2, DEVIATION: 0, NOT_APPLICABLE: 0})
+        self.assertEqual(t["fiber"], {PASS: 13, FAIL: 1, NOT_RUN: 3, DEVIATION: 0, NOT_APPLICABLE: 0})
         self.assertEqual([r.rule_id for r in self.m.failing_rules()], ["LNK-5", "LNK-6"])
+
+
+class ReferenceColumn(unittest.TestCase):
+    """The beam column: a deviation passes as "deviation", a rule with no
+    BEAM counterpart is "n/a", and a failing BEAM test is a failure."""
+
+    def cell(self, *tests):
+        m = matrix.build(spec.parse("### AB-1 — x\n"), list(tests), ["beam"])
+        return m.rows[0].cells["beam"]
+
+    def test_a_passing_deviation_test_is_a_deviation(self):
+        c = self.cell(result("AB_1_x", "beam", PASS, classification=DEVIATION))
+        self.assertEqual(c.status, DEVIATION)
+        self.assertIn("see the rule", c.note())
+
+    def test_a_failing_deviation_test_is_a_failure(self):
+        self.assertEqual(self.cell(result("AB_1_x", "beam", FAIL, classification=DEVIATION)).status, FAIL)
+
+    def test_a_checked_test_passes(self):
+        self.assertEqual(self.cell(result("AB_1_x", "beam", PASS, classification="checked")).status, PASS)
+
+    def test_not_applicable_carries_its_reason(self):
+        c = self.cell(result("AB_1_none", "beam", NOT_RUN, "skipped", NOT_APPLICABLE, ["n/a on the BEAM: no registry"]))
+        self.assertEqual(c.status, NOT_APPLICABLE)
+        self.assertEqual(c.note(), "n/a on the BEAM: no registry")
+
+    def test_a_beam_that_did_not_run_is_not_run(self):
+        c = self.cell(result("AB_1_beam", "beam", NOT_RUN, "skipped", "", ["not run: --no-beam was given"]))
+        self.assertEqual(c.status, NOT_RUN)
+
+    def test_the_runner_json_is_read_with_its_classes(self):
+        doc = {"testsuites": [{"name": "lnk_tests/beam", "testsuite": [
+            {"name": "LNK_15_reasons/beam", "result": "COMPLETED", "status": "RUN", "beam_class": "deviation"},
+            {"name": "RT_1_no_beam_counterpart/beam", "result": "SKIPPED", "status": "RUN", "beam_class": "n/a",
+             "skipped": [{"message": "n/a on the BEAM: no backend registry"}]}]}]}
+        by_rule = {t.rule_id: t for t in gtest.parse(doc)}
+        self.assertEqual((by_rule["LNK-15"].backend, by_rule["LNK-15"].classification), ("beam", DEVIATION))
+        self.assertEqual(by_rule["RT-1"].classification, NOT_APPLICABLE)
 
 
 class Rules(unittest.TestCase):

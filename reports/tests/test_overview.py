@@ -7,6 +7,7 @@ import unittest
 
 import support  # noqa: F401
 from actorspec_report import charts, comparison, descriptions, gbench, matrix, model, overview, perf, spec
+from actorspec_report import reference as vs_ref
 
 BACKENDS = ["thread", "tbb", "fiber"]
 
@@ -174,7 +175,8 @@ class Summary(unittest.TestCase):
         self.assertGreater(sts["tbb"].geomean, 2)
 
     def test_reference_ratios_when_flagged(self):
-        sts = overview.standings(self.fams, BACKENDS, reference="fiber")
+        sts = overview.standings(self.fams, BACKENDS, reference="fiber",
+                                 vs_reference=vs_ref.against(self.fams, "fiber"))
         self.assertEqual(len(sts["tbb"].ref_ratios), 2)
         self.assertEqual(sts["fiber"].ref_ratios, [])
         self.assertGreater(sts["tbb"].ref_geomean, 1)
@@ -200,7 +202,8 @@ class Summary(unittest.TestCase):
         facts = model.meta.gather(dict(self.run.context, **({"actorspec_reference_backend": reference}
                                                               if reference else {})), None)
         return model.Report(facts=facts, backends=BACKENDS, spec=spec.Spec(), spec_loaded=False, matrix=conf,
-                            perf_run=self.run, families=self.fams, changes=None, baseline_label="")
+                            perf_run=self.run, families=self.fams, changes=None, baseline_label="",
+                            vs_reference=vs_ref.against(self.fams, reference or "beam"))
 
     def test_first_screen_names_the_reference_when_the_data_flags_one(self):
         from actorspec_report import render
@@ -212,6 +215,15 @@ class Summary(unittest.TestCase):
         doc = json.loads(comparison.to_json(self._report("fiber")))
         self.assertEqual(doc["reference_backend"], "fiber")
         self.assertGreater(doc["backends"]["tbb"]["geomean_ratio_to_reference"], 1)
+        # One computation: the per-backend tally is the per-benchmark verdicts
+        # reference.py made, which the card line shows.
+        per_bench = [bm["backends"]["tbb"]["verdict_vs_reference"] for bm in doc["benchmarks"]
+                     if "verdict_vs_reference" in bm["backends"].get("tbb", {})]
+        self.assertTrue(per_bench)
+        self.assertEqual(sum(doc["backends"]["tbb"]["vs_reference"].values()), len(per_bench))
+        self.assertEqual(doc["backends"]["tbb"]["vs_reference"]["unknown"], per_bench.count("unknown"))
+        self.assertIsNone(doc["backends"]["fiber"]["vs_reference"])
+        self.assertIn('class="unknown"', page.split('id="overview"')[1].split("</section>")[0])
         plain = render.to_html(self._report(), support.STUB_CHARTJS)
         self.assertNotIn("vs fiber:", plain)
         # A flag naming no column is no reference.

@@ -18,11 +18,12 @@ sys.path.insert(0, os.path.join(ROOT, "reports"))
 from actorspec_run import args as run_args  # noqa: E402
 from actorspec_run import conformance, exitcodes, facts, junit, outputs, perf, proc, suites  # noqa: E402
 from actorspec_report import browser, comparable, gbench  # noqa: E402
+import beam_step  # noqa: E402  the reference column: the same suites on Erlang/OTP
 import outside_backends  # noqa: E402
 
 # Backends that, when they ran, are the reference the others are measured
 # against ("vs BEAM"); flagged in meta.json as reference_backend.
-REFERENCE_BACKENDS = ("beam",)
+REFERENCE_BACKENDS = (beam_step.BACKEND,)
 
 GTEST_ISOLATED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gtest_isolated.py")
 
@@ -87,6 +88,8 @@ def conformance_sources(args, backends, scale, outside=None):
                 results, timeout))
         else:
             sources.append(conformance.gtest_source(args.conformance_bin, b, args.out, timeout))
+    if beam_step.why_not(args.build_dir, args.no_beam) is None:
+        sources.append(beam_step.conformance_source(args.build_dir, args.out, timeout))
     return sources
 
 
@@ -94,9 +97,17 @@ def perf_sources(args, names, repetitions, scale, binary=None):
     """Where the perf results come from: one source per (family, backend)
     of the perf binary (`binary`: an outside one; default the built-in
     one); an extra backend adds PerfSources writing Google Benchmark JSON
-    (see conformance_sources)."""
+    (see conformance_sources, beam_perf_sources)."""
     return perf.plan(binary or args.perf_bin, names, args.quick, repetitions, args.out,
                      (args.perf_timeout or perf.DEFAULT_TIMEOUT_S) * scale)
+
+
+def beam_perf_sources(args, repetitions, scale):
+    """The perf families on Erlang/OTP (none when the BEAM does not run)."""
+    if beam_step.why_not(args.build_dir, args.no_beam) is not None:
+        return []
+    timeout = (args.perf_timeout or perf.DEFAULT_TIMEOUT_S) * scale
+    return beam_step.perf_sources(args.build_dir, args.out, args.quick, repetitions, args.filter, timeout)
 
 
 def main(argv) -> int:
@@ -153,9 +164,11 @@ def main(argv) -> int:
         names += listed
         planned_perf += perf_sources(args, listed, repetitions, scale, binary)
 
+    planned_perf += beam_perf_sources(args, repetitions, scale)
     planned_conformance = conformance_sources(args, [b for b in backends if b in known or b in outside_conf],
                                               scale, outside_conf)
-    steps = Steps(len(planned_conformance) + 2)
+    beam_why = beam_step.why_not(args.build_dir, args.no_beam)
+    steps = Steps(len(planned_conformance) + 2 + (1 if beam_why else 0))
     outcomes = []
     for source in planned_conformance:
         b = source.backend
@@ -168,6 +181,11 @@ def main(argv) -> int:
             print(f"  {o.detail}" + (" (an outside backend: its failures are results, not a failed run)"
                                      if b in outside_conf and o.status == suites.FAILED else ""), flush=True)
         outcomes.append(o)
+    if beam_why:
+        # The reference column is never silently missing: it says why.
+        steps.next(f"conformance: {beam_step.BACKEND}")
+        print(f"  {beam_why}", flush=True)
+        outcomes.append(beam_step.not_run_outcome(args.out, beam_why))
     conf = [o for o in outcomes if o.kind == "conformance"]
     junit.merge_gtest_json(conf, os.path.join(args.out, "conformance.json"))
     junit.write(conf, os.path.join(args.out, "conformance.xml"))
@@ -175,9 +193,15 @@ def main(argv) -> int:
     steps.next("perf" + (" (quick)" if args.quick else ""))
     print(f"  {len(names)} benchmarks x {repetitions} repetitions, one process per family and backend "
           f"({len(planned_perf)} processes)", flush=True)
+    if not beam_why:
+        print("  and the same families on Erlang/OTP: +S 1 for the one-worker row, the default schedulers otherwise",
+              flush=True)
     done = [0]
 
     def on_median(name, value):
+        if name.endswith("/" + beam_step.BACKEND):
+            print(f"  [beam] {name:<48} median {value}", flush=True)
+            return
         done[0] += 1
         print(f"  [{done[0]}/{len(names)}] {name:<48} median {value}", flush=True)
 
@@ -186,7 +210,7 @@ def main(argv) -> int:
         if o.status != suites.OK:
             print(f"  FAILED: perf {s.family} on {s.backend} {o.status}: {o.detail}", flush=True)
         outcomes.append(o)
-    perf_outcomes = [o for o in outcomes if o.kind == "perf"]
+    perf_outcomes = [o for o in outcomes if o.kind == "perf" and o.backend != beam_step.BACKEND]
     perf_json = os.path.join(args.out, "perf.json")
     have_perf = perf.merge(perf_outcomes, perf_json)
     if have_perf:
@@ -199,6 +223,8 @@ def main(argv) -> int:
                                "actorspec_repetitions": str(repetitions)})
         with open(perf_json, "w", encoding="utf-8") as f:
             json.dump(doc, f, indent=1)
+    beam_perf = [o for o in outcomes if o.kind == "perf" and o.backend == beam_step.BACKEND and o.results]
+    have_perf = beam_step.fold_perf(perf_json, beam_perf) or have_perf
 
     steps.next("report")
     meta = {
@@ -214,8 +240,10 @@ def main(argv) -> int:
         "repetitions": repetitions,
         "wall_time_s": round(time.monotonic() - started, 1),
         "suites": [o.to_json() for o in outcomes],
+        "beam": beam_why or beam_step.describe(perf_json),
     }
-    ran = {o.backend for o in outcomes}
+    # A BEAM that did not run (its "not run" outcome) is no reference.
+    ran = {o.backend for o in outcomes if not (o.backend == beam_step.BACKEND and beam_why)}
     reference = next((b for b in REFERENCE_BACKENDS if b in ran), None)
     if reference:
         meta["reference_backend"] = reference

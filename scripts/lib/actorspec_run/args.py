@@ -119,6 +119,9 @@ def parser() -> argparse.ArgumentParser:
                    help="per backend (default 900, times ACTORSPEC_TIMEOUT_SCALE)")
     p.add_argument("--perf-timeout", type=_positive_float, metavar="SECONDS",
                    help="per benchmark family and backend (default 600, times ACTORSPEC_TIMEOUT_SCALE)")
+    p.add_argument("--no-beam", action="store_true",
+                   help="do not run the spec's scenarios and the perf families on Erlang/OTP, the reference column "
+                        "(the report's beam column then says 'not run' and why)")
     p.add_argument("--no-screenshot", action="store_true",
                    help="do not save first-screen.png (the report's first screen, taken with headless Chromium)")
     p.add_argument("--conformance-bin", dest="outside_conformance_bins", action="append", default=[],
