@@ -110,6 +110,19 @@ def beam_perf_sources(args, repetitions, scale):
     return beam_step.perf_sources(args.build_dir, args.out, args.quick, repetitions, args.filter, timeout)
 
 
+def run_mutants(args):
+    """The suite on every mutant runtime, fail-fast: (exit status, kill table path)."""
+    table = os.path.join(args.out, "mutants.json")
+    binary = os.path.join(args.build_dir, "conformance", "mutants", "actorspec_mutant_tests")
+    if not os.access(binary, os.X_OK):
+        print(f"FAILED: --mutants: no mutant binary at {binary}", flush=True)
+        return 2, table
+    print("mutants: the conformance suite on every mutant runtime", flush=True)
+    cmd = [sys.executable, os.path.join(ROOT, "conformance", "mutants", "run_mutants.py"),
+           "--binary", binary, "--json", table, "--fail-fast", "-j", "2"]
+    return subprocess.run(cmd).returncode, table
+
+
 def main(argv) -> int:
     started = time.monotonic()
     try:
@@ -261,6 +274,11 @@ def main(argv) -> int:
         report += ["--baseline", args.baseline] + (["--force-compare"] if args.force_compare else [])
         if args.fail_on_regression:
             report += ["--fail-on-regression"]
+    mutants_rc = None
+    if args.mutants:
+        mutants_rc, mutants_json = run_mutants(args)
+        if os.path.isfile(mutants_json):
+            report += ["--mutants", mutants_json]
     report_rc = subprocess.run(report).returncode
     if os.path.isfile(index_html) and not args.no_screenshot:
         png = os.path.join(args.out, "first-screen.png")
@@ -277,6 +295,12 @@ def main(argv) -> int:
     if any(o.status == suites.FAILED and o.backend not in outside_conf for o in conf):
         print("FAILED: conformance tests failed (see above and the report)")
         codes.append(exitcodes.CONFORMANCE_FAILED)
+    if mutants_rc == 1:
+        print("FAILED: a mutant runtime survived the conformance suite (see the report's Mutants section)")
+        codes.append(exitcodes.CONFORMANCE_FAILED)
+    elif mutants_rc not in (None, 0):
+        print(f"FAILED: the mutant run gave no verdict (exit {mutants_rc}: its controls failed or it crashed)")
+        codes.append(exitcodes.SUITE_BROKEN)
     if report_rc == REPORT_REGRESSION:
         codes.append(exitcodes.REGRESSION)
     elif report_rc == REPORT_BASELINE_REFUSED:

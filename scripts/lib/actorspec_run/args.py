@@ -30,6 +30,7 @@ outputs (in --out):
   perf.json                 every benchmark's repetitions (Google Benchmark JSON; a later --baseline)
   perf-BACKEND-FAMILY.json  one perf process's output
   meta.json                 run facts and the outcome of every suite
+  mutants.json              with --mutants: the kill table (mutant -> killed / SURVIVED -> tests)
 
 """ + exitcodes.HELP + """
 environment:
@@ -122,6 +123,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-beam", action="store_true",
                    help="do not run the spec's scenarios and the perf families on Erlang/OTP, the reference column "
                         "(the report's beam column then says 'not run' and why)")
+    p.add_argument("--mutants", action="store_true",
+                   help="also run the conformance suite on every mutant runtime (conformance/mutants) and add the "
+                        "kill table to the report; a surviving mutant makes the exit status 1")
     p.add_argument("--no-screenshot", action="store_true",
                    help="do not save first-screen.png (the report's first screen, taken with headless Chromium)")
     p.add_argument("--conformance-bin", dest="outside_conformance_bins", action="append", default=[],

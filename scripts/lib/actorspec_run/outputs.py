@@ -8,7 +8,7 @@ import os
 import tempfile
 
 OWNED = ["index.html", "comparison.json", "first-screen.png", "conformance.xml", "conformance.json",
-         "conformance-*.json", "perf.json", "perf-*.json", "meta.json", ".report-*.html"]
+         "conformance-*.json", "perf.json", "perf-*.json", "meta.json", "mutants.json", ".report-*.html"]
 
 
 class OutputError(Exception):
