@@ -66,9 +66,11 @@ TEST_P(Faults, RT_13_boundary_options_run_processes) {
     if (kSanitized && o.stack_size < 256 * 1024) continue;  // sanitizer frames outgrow the minimum
     auto rt2 = make_runtime(GetParam(), o);
     EXPECT_EQ(rt2->run([](Process& self) {
-      const Pid child = self.spawn([](Process& c) { c.receive<int>(); });
+      // Monitored from its spawn: a monitor set after the send could come
+      // after the child's end and see noproc.
+      const auto [child, ref] = self.spawn_monitor([](Process& c) { c.receive<int>(); });
       self.send(child, 1);
-      EXPECT_EQ(await_exit(self, child), ExitReason::normal());
+      EXPECT_EQ(expect_down(self, ref).reason, ExitReason::normal());
     }),
               ExitReason::normal());
   }
