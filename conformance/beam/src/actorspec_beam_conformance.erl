@@ -56,7 +56,7 @@ name_of(#{source := {_M, F, _A}}) ->
     Name = atom_to_binary(F),
     binary:part(Name, 0, byte_size(Name) - byte_size(<<"_test">>));
 name_of(#{source := {group, Desc}}) ->
-    iolist_to_binary(io_lib:format("BEAM_0_group_~tp", [Desc])).
+    iolist_to_binary(io_lib:format("eunit_group_~tp", [Desc])).
 
 %% LNK_5_kill_untrappable -> <<"LNK-5">>
 rule_of(Name) ->
