@@ -57,6 +57,7 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
   auto* tag = new FiberTag(this, &process);
   boost::intrusive_ptr<boost::fibers::context> fiber;
   try {
+    CreationSwitch on_new_stack(tag->tsan_fiber);
     fiber = boost::fibers::make_worker_context_with_properties(
         boost::fibers::launch::post, tag, PooledStack(stacks_, &slot.stack),
         [this, &process, stack = &slot.stack, entry = std::move(entry)]() mutable {

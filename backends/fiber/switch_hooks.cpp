@@ -81,7 +81,13 @@ void tsan_destroy_fiber(void* fiber) noexcept {
   if (fiber) __tsan_destroy_fiber(fiber);
 }
 ACTORSPEC_NO_TSAN void tsan_switch_to_fiber(void* fiber) noexcept { __tsan_switch_to_fiber(fiber, 0); }
+ACTORSPEC_NO_TSAN CreationSwitch::CreationSwitch(void* new_tsan_fiber) noexcept : caller_(__tsan_get_current_fiber()) {
+  if (new_tsan_fiber) __tsan_switch_to_fiber(new_tsan_fiber, 0);
+}
+ACTORSPEC_NO_TSAN CreationSwitch::~CreationSwitch() { __tsan_switch_to_fiber(caller_, 0); }
 #else
+CreationSwitch::CreationSwitch(void*) noexcept {}
+CreationSwitch::~CreationSwitch() {}
 void* tsan_current_fiber() noexcept { return nullptr; }
 void* tsan_create_fiber() noexcept { return nullptr; }
 void tsan_destroy_fiber(void*) noexcept {}
