@@ -11,6 +11,7 @@ ACTORSPEC_PACKAGES=(
   libtbb-dev libboost-fiber1.81-dev libboost-context1.81-dev nlohmann-json3-dev
   libcaf-dev libjs-chart.js chromium libxml2-utils
   erlang-base erlang-dev erlang-eunit
+  time
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
