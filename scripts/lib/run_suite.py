@@ -138,8 +138,10 @@ def main(argv) -> int:
         print(f"scripts/run: the conformance binary cannot list its tests: {e}", file=sys.stderr)
         return exitcodes.SUITE_BROKEN
     try:
+        # "beam" is the reference column's name even when --no-beam leaves it out.
+        reserved = set(known) | {beam_step.BACKEND}
         outside_conf, outside_perf = outside_backends.discover(args.outside_conformance_bins,
-                                                               args.outside_perf_bins, set(known))
+                                                               args.outside_perf_bins, reserved)
     except outside_backends.OutsideError as e:
         return usage_error(str(e))
     outside = sorted(set(outside_conf) | set(outside_perf))
