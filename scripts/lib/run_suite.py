@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """scripts/run after the build: conformance per backend, perf per family and
 backend, report, summary, exit status. See `scripts/run --help`."""
 
