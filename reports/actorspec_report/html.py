@@ -1,4 +1,4 @@
-"""Safe HTML building blocks and the page skeleton.
+"""Safe HTML building blocks.
 
 Every string that comes from an input file (benchmark names, failure
 messages, spec text, context values) reaches the page through `esc`/`attr`
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html as _html
 import json
-from typing import Iterable
 
 # No network at all: the report is opened from disk or from a CI artifact
 # store and must not fetch anything, even by accident.
@@ -57,36 +56,3 @@ def slug(text: str) -> str:
     while "--" in s:
         s = s.replace("--", "-")
     return s or "x"
-
-
-def join(parts: Iterable[str]) -> str:
-    return "".join(parts)
-
-
-def page(*, title: str, body_attrs: dict, css: str, body: str, data: object,
-         chartjs: str, script: str) -> str:
-    attrs = "".join(attr(k, v) for k, v in body_attrs.items())
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="actorspec reports/make_report.py">
-<title>{esc(title)}</title>
-<style>
-{css}
-</style>
-</head>
-<body{attrs}>
-{body}
-<script type="application/json" id="report-data">{json_for_script(data)}</script>
-<script>
-{inline_script_safe(chartjs, "Chart.js")}
-</script>
-<script>
-{inline_script_safe(script, "report.js")}
-</script>
-</body>
-</html>
-"""

@@ -6,8 +6,10 @@ import os
 from typing import Optional
 from datetime import datetime, timezone
 
-from . import charts, mutants, overview, sections
-from .html import page
+from markupsafe import Markup
+
+from . import charts, mutants, overview, sections, templates
+from .html import CSP, inline_script_safe, json_for_script
 from .model import Report
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -62,5 +64,8 @@ def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = No
         "data-matrix-backends": str(len(report.matrix.backends)),
         "data-matrix-failing": str(len(report.matrix.failing_rules()) + len(report.matrix.crashed)),
     }
-    return page(title=title, body_attrs=attrs, css=_asset("report.css"), body="\n".join(body),
-                data=data, chartjs=chartjs_source, script=_asset("report.js"))
+    return templates.render(
+        "page.html", title=title, body_attrs=attrs, csp=CSP, css=Markup(_asset("report.css")),
+        body=Markup("\n".join(body)), data_json=Markup(json_for_script(data)),
+        chartjs=Markup(inline_script_safe(chartjs_source, "Chart.js")),
+        script=Markup(inline_script_safe(_asset("report.js"), "report.js")))
