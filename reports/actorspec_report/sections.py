@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Dict, List, Optional, Sequence
 
 from . import compare as cmp
-from . import markdown, quantities, reference, units
+from . import markdown, quantities, reference, templates, units
 from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
 from .html import attr, esc, slug
 from .matrix import Cell, Matrix
@@ -544,28 +544,5 @@ def baseline(changes: Optional[Sequence[cmp.Change]], baseline_label: str, min_c
 def spec_text(spec: Spec, m: Matrix) -> str:
     if not spec.rules:
         return ""
-    known = frozenset(r.id for r in spec.rules)
-    rows = {r.rule_id: r for r in m.rows}
-    parts = ['<section id="spec"><h2>Spec rules</h2>'
-             '<p class="lead">The text of every rule, as the spec states it, with its result per backend.</p>']
-    area: Optional[str] = None
-    for rule in spec.rules:
-        if rule.area != area:
-            area = rule.area
-            parts.append(f'<h3 class="area-title">{esc(area or "General")}</h3>')
-        row = rows.get(rule.id)
-        marks = ""
-        if row:
-            marks = "".join(
-                f'<span class="mini-badge {_STATUS_CLASS[c.status]}"{attr("title", f"{b}: {_BADGE[c.status][1]}")}>'
-                f'{esc(b)} <span aria-hidden="true">{_BADGE[c.status][0]}</span>'
-                f'<span class="sr-only"> {_BADGE[c.status][1]}</span></span>'
-                for b, c in row.cells.items())
-        rid = esc(rule.id)
-        parts.append(
-            f'<article class="rule" id="rule-{rid}"><h4><span class="rule-id">{rid}</span> {markdown.inline(rule.title)}'
-            f'<span class="marks">{marks}</span></h4>'
-            f'<div class="rule-body">{markdown.render(rule.body, known)}</div>'
-            f'<a class="back" href="#matrix-{rid}">↑ matrix</a></article>')
-    parts.append("</section>")
-    return "\n".join(parts)
+    return templates.render("spec.html", spec=spec, rows={r.rule_id: r for r in m.rows},
+                            known=frozenset(r.id for r in spec.rules))
