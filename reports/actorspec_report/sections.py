@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence
 
+from markupsafe import Markup
+
 from . import compare as cmp
 from . import markdown, quantities, reference, templates, units
 from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
@@ -32,12 +34,6 @@ def badge(status: str) -> str:
     return f'<span class="badge {_STATUS_CLASS[status]}"><span aria-hidden="true">{icon}</span> {text}</span>'
 
 
-def _fact(label: str, value: str, code: bool = False) -> str:
-    cls = ' class="unknown"' if value == UNKNOWN else ""
-    shown = f"<code>{esc(value)}</code>" if code and value != UNKNOWN else esc(value)
-    return f"<div><dt>{esc(label)}</dt><dd{cls}>{shown}</dd></div>"
-
-
 def baseline_facts(run: Dict[str, str], base: Dict[str, str], mismatches: Sequence[str], label: str,
                    forced: bool) -> str:
     """The baseline's facts beside the run's, differences marked."""
@@ -47,19 +43,10 @@ def baseline_facts(run: Dict[str, str], base: Dict[str, str], mismatches: Sequen
     for k in run:
         a, b = run[k], base.get(k, UNKNOWN)
         differ = a != UNKNOWN and b != UNKNOWN and a.lower() != b.lower()
-        cls = ' class="differs"' if differ else ""
-        rows.append(f"<tr{cls}><th scope=\"row\">{esc(k)}</th><td>{esc(a)}</td><td>{esc(b)}</td>"
-                    f"<td>{'differs' if differ else ('unknown' if UNKNOWN in (a, b) else 'same')}</td></tr>")
-    note = ""
-    if mismatches:
-        what = ("compared anyway (--force-compare): every row below is marked" if forced
-                else "comparison refused: the runs measured different things")
-        note = (f'<div class="callout warn" role="alert"><strong>Baseline not comparable — {esc(what)}.</strong><ul>'
-                + "".join(f"<li>{esc(m)}</li>" for m in mismatches) + "</ul></div>")
-    return (f'<section id="baseline-facts" aria-label="This run and the baseline"><h2 class="mini">This run and the baseline '
-            f'<code>{esc(label)}</code></h2>{note}<table class="facts-compare"><thead><tr><th scope="col">Fact</th>'
-            f'<th scope="col">This run</th><th scope="col">Baseline</th><th scope="col"></th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></section>')
+        rows.append((k, a, b, "differs" if differ else ("unknown" if UNKNOWN in (a, b) else "same")))
+    what = ("compared anyway (--force-compare): every row below is marked" if forced
+            else "comparison refused: the runs measured different things")
+    return templates.render("baseline_facts.html", label=label, rows=rows, mismatches=mismatches, what=what)
 
 
 def header(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "") -> str:
@@ -68,56 +55,22 @@ def header(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "
         machine = f"{machine}, {facts.cores} cores" if machine != UNKNOWN else f"{facts.cores} cores"
     if facts.mhz != UNKNOWN:
         machine += f" @ {facts.mhz} MHz"
-    commit = facts.git_commit
-    items = [
-        _fact("Date", facts.date),
-        _fact("Git commit", commit, code=True),
-        _fact("Machine", machine),
-        _fact("Host", facts.host),
-        _fact("Compiler", facts.compiler),
-        _fact("Mode", facts.mode),
-        _fact("Build type", facts.build_type),
-        _fact("Workers", facts.workers),
-    ]
+    items = [("Date", facts.date, False), ("Git commit", facts.git_commit, True), ("Machine", machine, False),
+             ("Host", facts.host, False), ("Compiler", facts.compiler, False), ("Mode", facts.mode, False),
+             ("Build type", facts.build_type, False), ("Workers", facts.workers, False)]
     if facts.wall_time != UNKNOWN:
-        items.append(_fact("Run time", facts.wall_time))
+        items.append(("Run time", facts.wall_time, False))
     if facts.beam != UNKNOWN:
-        items.append(_fact("BEAM (reference)", facts.beam))
-    versions = "".join(
-        f'<li><span class="lib">{esc(k)}</span> <span class="{"unknown" if v == UNKNOWN else "ver"}">{esc(v)}</span></li>'
-        for k, v in normalise_versions(facts.versions))
-    warn = ""
-    notes = list(problems) + list(facts.warnings)
-    if notes:
-        warn = ('<div class="callout warn" role="alert"><strong>Check before trusting this report:</strong><ul>'
-                + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></div>")
-    short = commit[:12] if commit != UNKNOWN else "commit unknown"
-    return f"""<header class="top">
-<div class="wrap">
-<h1>actorspec <span class="thin">conformance &amp; performance report</span></h1>
-<p class="sub">{esc(facts.date)} · <code>{esc(short)}</code> · mode {esc(facts.mode)}</p>
-</div>
-</header>
-<div class="wrap">
-{warn}
-{lead}
-<section id="facts" aria-label="Run facts">
-<dl class="facts">{"".join(items)}</dl>
-<div class="versions"><h2 class="mini">Library versions</h2><ul>{versions}</ul></div>
-</section>
-{extra}"""
+        items.append(("BEAM (reference)", facts.beam, False))
+    short = facts.git_commit[:12] if facts.git_commit != UNKNOWN else "commit unknown"
+    # lead and extra are markup made by this package (other sections).
+    return templates.render("header.html", facts=facts, short_commit=short, items=items,
+                            versions=normalise_versions(facts.versions),
+                            notes=list(problems) + list(facts.warnings), lead=Markup(lead), extra=Markup(extra))
 
 
 def toc(has_perf: bool, has_baseline: bool, has_spec: bool) -> str:
-    links = ['<a href="#conformance">Conformance</a>']
-    if has_perf:
-        links.append('<a href="#vs-beam">Against the BEAM</a>')
-        links.append('<a href="#performance">Performance</a>')
-    if has_baseline:
-        links.append('<a href="#baseline">Against baseline</a>')
-    if has_spec:
-        links.append('<a href="#spec">Spec rules</a>')
-    return '<nav class="toc" aria-label="Sections">' + " ".join(links) + "</nav>"
+    return templates.render("toc.html", has_perf=has_perf, has_baseline=has_baseline, has_spec=has_spec)
 
 
 # --------------------------------------------------------------- conformance

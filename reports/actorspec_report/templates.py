@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import badges, markdown
+from .meta import UNKNOWN
 from .html import slug
 
 _DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
@@ -26,7 +27,7 @@ _env = Environment(loader=FileSystemLoader(_DIR), autoescape=select_autoescape([
 _env.filters["md"] = lambda text, known=frozenset(): Markup(markdown.render(text, known))
 _env.filters["md_inline"] = lambda text, known=frozenset(): Markup(markdown.inline(text, known))
 _env.filters["slug"] = slug
-_env.globals.update(BADGE=badges.BADGE, STATUS_CLASS=badges.STATUS_CLASS)
+_env.globals.update(BADGE=badges.BADGE, STATUS_CLASS=badges.STATUS_CLASS, UNKNOWN=UNKNOWN)
 
 
 def render(name: str, **context: Any) -> Markup:
