@@ -27,9 +27,9 @@ def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = No
 
     # The first screen: the summary per backend, then the failures.
     anchors = {f.name: sections.family_anchor(i, f) for i, f in enumerate(report.families)}
-    lead = (overview.section(report.families, report.backends, report.matrix, report.reference,
+    lead = (Markup(overview.section(report.families, report.backends, report.matrix, report.reference,
                              {b: style.color(b) for b in report.backends}, anchors, report.facts.mode,
-                             report.vs_reference)
+                             report.vs_reference))
             + sections._failure_list(report.matrix))
     body = [
         sections.header(report.facts, report.problems,

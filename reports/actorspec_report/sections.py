@@ -75,128 +75,31 @@ def toc(has_perf: bool, has_baseline: bool, has_spec: bool) -> str:
 
 # --------------------------------------------------------------- conformance
 
-def _failure_block(t: TestResult, with_name: bool = True) -> str:
-    msgs = "\n\n".join(t.messages) or "(no message)"
-    name = f'<div class="test-name">{esc(t.full_name)}</div>' if with_name else ""
-    return f'<div class="failure">{name}<pre>{esc(msgs)}</pre></div>'
-
-
-def _cell(cell: Cell, backend: str, rule_id: str) -> str:
-    cls = _STATUS_CLASS[cell.status]
-    note = cell.note()
-    label = f"{rule_id} on {backend}: {_BADGE[cell.status][1]} ({note})"
-    # data-* let a browser test read the matrix without parsing prose.
-    common = (f'class="st {cls}"{attr("data-rule", rule_id)}{attr("data-backend", backend)}'
-              f'{attr("data-status", cell.status)}{attr("title", note)}{attr("aria-label", label)}')
-    if cell.status == FAIL:
-        blocks = "".join(_failure_block(t) for t in cell.failures)
-        if cell.error:
-            blocks = f'<div class="failure"><pre>{esc(cell.error)}</pre></div>' + blocks
-        return f"<td {common}><details><summary>{badge(cell.status)}</summary>{blocks}</details></td>"
-    if cell.status == DEVIATION:
-        return f'<td {common}><a href="#rule-{esc(rule_id)}">{badge(cell.status)}</a></td>'
-    return f"<td {common}>{badge(cell.status)}</td>"
-
-
-def _totals_cards(m: Matrix) -> str:
-    totals = m.totals()
+def _card(m: Matrix, backend: str, t: Dict[str, int]) -> dict:
     n = len(m.rows) or 1
-    cards = []
-    for b in m.backends:
-        t = totals[b]
-        bar = "".join(
-            f'<span class="seg {_STATUS_CLASS[s]}" style="width:{100.0 * t[s] / n:.2f}%"></span>'
-            for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s])
-        verdict = "fail" if (t[FAIL] or b in m.crashed) else ("pass" if t[PASS] else "notrun")
-        crash = (f'<div class="card-crash" data-crashed="{esc(b)}">suite {esc(m.crashed[b])}</div>'
-                 if b in m.crashed else "")
-        extra = "".join(f" · {t[s]} {_BADGE[s][1].split(' ')[0]}" for s in (DEVIATION, NOT_APPLICABLE) if t[s])
-        cards.append(
-            f'<div class="card {verdict}"><div class="card-title">{esc(b)}</div>'
-            f'<div class="card-main">{t[PASS]}<span class="of">/{len(m.rows)} rules pass</span></div>'
-            f'<div class="stack" aria-hidden="true">{bar}</div>'
-            f'<div class="card-sub">{t[FAIL]} fail · {t[NOT_RUN]} not run{extra}</div>{crash}</div>')
-    return '<div class="cards">' + "".join(cards) + "</div>"
+    return {"backend": backend, "t": t,
+            "verdict": "fail" if (t[FAIL] or backend in m.crashed) else ("pass" if t[PASS] else "notrun"),
+            "segments": [(_STATUS_CLASS[s], 100.0 * t[s] / n)
+                         for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s]]}
 
 
 def _failure_list(m: Matrix) -> str:
     """Every failing test with its message, open: the first thing to read."""
-    items = [f'<details open><summary>{esc(b)}: the conformance suite did not finish</summary>'
-             f'<div class="failure"><pre>{esc(b)}: {esc(why)}</pre></div></details>' for b, why in m.crashed.items()]
-    for row in m.rows:
-        for b, cell in row.cells.items():
-            for t in cell.failures:
-                anchor = f'<a href="#rule-{esc(row.rule_id)}">{esc(row.rule_id)}</a>' if row.in_spec else esc(row.rule_id)
-                items.append(f'<details open><summary>{anchor} on {esc(b)} — <code>{esc(t.full_name)}</code></summary>'
-                             f"{_failure_block(t, with_name=False)}</details>")
-    if not items:
+    failures = [(row, b, t) for row in m.rows for b, cell in row.cells.items() for t in cell.failures]
+    if not failures and not m.crashed:
         return ""
-    return (f'<section class="failures" aria-label="Failures"><h3>Failures ({len(items)})</h3>'
-            + "".join(items) + "</section>")
+    return templates.render("failures.html", m=m, failures=failures, count=len(m.crashed) + len(failures))
 
 
 def conformance(m: Matrix, spec_loaded: bool) -> str:
-    if not m.rows and not m.unmapped:
-        return ('<section id="conformance"><h2>Conformance</h2>'
-                '<p class="empty">No conformance results and no spec rules were found.</p></section>')
-    cols = len(m.backends) + 2
-    head = "".join(f'<th scope="col" class="be">{esc(b)}</th>' for b in m.backends)
-    body: List[str] = []
-    area = None
-    for row in m.rows:
-        if row.area != area:
-            area = row.area
-            body.append(f'<tr class="area"><th colspan="{cols}" scope="rowgroup">{esc(area or "General")}</th></tr>')
-        statuses = {c.status for c in row.cells.values()}
-        row_status = "fail" if FAIL in statuses else ("pass" if statuses <= _SETTLED else "mixed")
-        rid = esc(row.rule_id)
-        link = f'<a href="#rule-{rid}">{rid}</a>' if row.in_spec else f'{rid} <span class="tag warn">not in spec</span>'
-        cells = "".join(_cell(row.cells[b], b, row.rule_id) for b in m.backends)
-        body.append(f'<tr id="matrix-{rid}" data-status="{row_status}"><th scope="row" class="rid">{link}</th>'
-                    f'<td class="rtitle">{markdown.inline(row.title)}</td>{cells}</tr>')
     totals = m.totals()
-    foot = "".join(
-        f'<td class="tot"><span class="pass">{t[PASS]}</span> / <span class="fail">{t[FAIL]}</span> / '
-        f'<span class="notrun">{t[NOT_RUN]}</span>'
-        + "".join(f' · <span class="{_STATUS_CLASS[s]}">{t[s]} {_BADGE[s][1].split(" ")[0]}</span>'
-                  for s in (DEVIATION, NOT_APPLICABLE) if t[s])
-        + "</td>"
-        for t in (totals[b] for b in m.backends))
-    unmapped = ""
-    if m.unmapped:
-        items = "".join(
-            f"<li>{badge(t.outcome)} <code>{esc(t.full_name)}</code>"
-            + (f"<details><summary>message</summary>{_failure_block(t)}</details>" if t.outcome == FAIL else "")
-            + "</li>" for t in m.unmapped)
-        unmapped = (f'<details class="unmapped"><summary>{len(m.unmapped)} tests carry no rule ID '
-                    f"(unit tests, not counted above)</summary><ul>{items}</ul></details>")
-    no_spec = "" if spec_loaded else '<p class="callout warn">The spec could not be read: rows come from test names only.</p>'
-    failing = len(m.failing_rules())
-    return f"""<section id="conformance">
-<h2>Conformance</h2>
-<p class="lead">{len(m.rows)} rules × {len(m.backends)} backends. A rule passes on a backend when every test of it passed there,
-fails when any failed, and is <em>not run</em> when no test of it ran (none written, disabled, skipped, or no results).
-In the <code>beam</code> column (the same scenarios on Erlang/OTP, the reference) <em>deviation</em> marks a rule where the spec
-deliberately departs from the BEAM: the BEAM's test checks the BEAM's own behaviour (see the rule); <em>n/a</em> a rule with no
-BEAM counterpart.
-{failing} rule{'s' if failing != 1 else ''} fail on at least one backend.</p>
-{no_spec}
-{_totals_cards(m)}
-<details class="all-rules" id="all-rules"{" open" if failing or m.crashed else ""}>
-<summary>show all rules ({len(m.rows)} × {len(m.backends)})</summary>
-<div class="matrix-tools"><label><input type="checkbox" id="only-problems"> show only rules that fail or did not run</label></div>
-<div class="table-scroll">
-<table class="matrix" id="matrix" data-rules="{len(m.rows)}">
-<caption>Conformance matrix: spec rule by backend</caption>
-<thead><tr><th scope="col">Rule</th><th scope="col">Title</th>{head}</tr></thead>
-<tbody>{"".join(body)}</tbody>
-<tfoot><tr><th scope="row">Totals</th><td class="legend-cell">pass / fail / not run</td>{foot}</tr></tfoot>
-</table>
-</div>
-</details>
-{unmapped}
-<p class="muted">Failures, if any, are listed at the top of the report.</p>
-</section>"""
+    rows = []
+    for row in m.rows:
+        statuses = {c.status for c in row.cells.values()}
+        rows.append((row, "fail" if FAIL in statuses else ("pass" if statuses <= _SETTLED else "mixed")))
+    return templates.render("conformance.html", m=m, spec_loaded=spec_loaded, rows=rows,
+                            failing=len(m.failing_rules()),
+                            cards=[_card(m, b, totals[b]) for b in m.backends] if m.rows or m.unmapped else [])
 
 
 # --------------------------------------------------------------- performance

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import badges, markdown
+from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS
 from .meta import UNKNOWN
 from .html import slug
 
@@ -27,7 +28,8 @@ _env = Environment(loader=FileSystemLoader(_DIR), autoescape=select_autoescape([
 _env.filters["md"] = lambda text, known=frozenset(): Markup(markdown.render(text, known))
 _env.filters["md_inline"] = lambda text, known=frozenset(): Markup(markdown.inline(text, known))
 _env.filters["slug"] = slug
-_env.globals.update(BADGE=badges.BADGE, STATUS_CLASS=badges.STATUS_CLASS, UNKNOWN=UNKNOWN)
+_env.globals.update(BADGE=badges.BADGE, STATUS_CLASS=badges.STATUS_CLASS, UNKNOWN=UNKNOWN,
+                    PASS=PASS, FAIL=FAIL, NOT_RUN=NOT_RUN, DEVIATION=DEVIATION, NOT_APPLICABLE=NOT_APPLICABLE)
 
 
 def render(name: str, **context: Any) -> Markup:
