@@ -286,30 +286,11 @@ in Erlang on Erlang/OTP), with the U test's verdict (see <a href="#vs-beam">Agai
 
 def against_reference(vs_reference: Sequence["reference.VsReference"], facts: Facts) -> str:
     """Per backend: on how many benchmarks it beats the BEAM, ties, loses."""
-    if not vs_reference:
-        why = facts.beam if facts.beam != UNKNOWN else "no BEAM rows in the benchmark results"
-        return (f'<section id="vs-beam" class="vsref"><h2>Against the BEAM</h2>'
-                f'<p class="empty">The BEAM reference rows are missing: {esc(why)}.</p></section>')
-    counts = reference.tally(vs_reference)
-    cards = []
-    for backend, c in counts.items():
-        total = sum(c.values())
-        cards.append(
-            f'<div class="card"{attr("data-backend", backend)}><div class="card-title">{esc(backend)}</div>'
-            f'<div class="card-main"><span class="beats">{c[reference.BEATS]}</span> · '
-            f'<span class="ties">{c[reference.TIES]}</span> · <span class="loses">{c[reference.LOSES]}</span>'
-            f'<span class="of"> of {total}</span></div>'
-            f'<div class="card-sub">beats · ties · loses{f" · {c[reference.UNKNOWN]} unknown" if c[reference.UNKNOWN] else ""}</div></div>')
-    schedulers = f" BEAM: {esc(facts.beam)}." if facts.beam != UNKNOWN else ""
-    return f"""<section id="vs-beam" class="vsref">
-<h2>Against the BEAM</h2>
-<p class="lead">Per backend, the benchmarks (family and arguments) on which its median real time is significantly lower than the
-BEAM's (<span class="beats">beats</span>), not significantly different (<span class="ties">ties</span>), or significantly higher
-(<span class="loses">loses</span>): two-sided Mann–Whitney U over the repetitions, α = 0.05; <em>unknown</em> where either side
-erred or had too few repetitions for the test to reach significance at all (3 against 3, the quick mode, cannot: its smallest
-p is 0.1).{schedulers}</p>
-<div class="cards">{"".join(cards)}</div>
-</section>"""
+    why = facts.beam if facts.beam != UNKNOWN else "no BEAM rows in the benchmark results"
+    return templates.render("against_reference.html", facts=facts, why=why,
+                            counts=reference.tally(vs_reference) if vs_reference else {},
+                            BEATS=reference.BEATS, TIES=reference.TIES, LOSES=reference.LOSES,
+                            VERDICT_UNKNOWN=reference.UNKNOWN)
 
 
 # ------------------------------------------------------------------ baseline
@@ -320,79 +301,44 @@ _VERDICT_ORDER = {cmp.REGRESSION: 0, cmp.IMPROVEMENT: 1, cmp.NOT_COMPARABLE: 2, 
                   cmp.NEW: 5, cmp.GONE: 6}
 
 
-def _time_ci(value: Optional[float], ci) -> str:
-    if value is None:
-        return "–"
-    text = units.fmt_time(value)
-    if ci:
-        text += f' <span class="ci">[{units.fmt_time(ci[0])} – {units.fmt_time(ci[1])}]</span>'
-    return text
+def _time_ci(ci) -> Optional[tuple]:
+    return (units.fmt_time(ci[0]), units.fmt_time(ci[1])) if ci else None
+
+
+def _change_row(c: cmp.Change) -> dict:
+    cls = _VERDICT_CLASS.get(c.verdict, "")
+    return {
+        "cls": cls, "verdict": c.verdict, "case": c.case, "backend": c.backend,
+        "warnings": "; ".join(c.warnings),
+        "old": units.fmt_time(c.old_median) if c.old_median is not None else "–",
+        "old_ci": _time_ci(c.old_ci) if c.old_median is not None else None,
+        "new": units.fmt_time(c.new_median) if c.new_median is not None else "–",
+        "new_ci": _time_ci(c.new_ci) if c.new_median is not None else None,
+        "pct": units.fmt_pct(c.change_pct) if c.change_pct is not None else "–",
+        "pct_ci": (f"×{c.ratio_ci[0]:.3f}", f"×{c.ratio_ci[1]:.3f}") if c.ratio_ci else None,
+        "p": f"{c.pvalue:.2g}" if c.pvalue is not None else "–",
+        "p_adjusted": f"{c.p_adjusted:.2g}" if c.pvalue is not None and c.p_adjusted is not None else "",
+        "reps": f"{c.n_old} vs {c.n_new}",
+        "mark": {"regress": "▲ ", "improve": "▼ "}.get(cls, ""),
+        "note": c.note or "",
+    }
 
 
 def baseline(changes: Optional[Sequence[cmp.Change]], baseline_label: str, min_change: float = 0.05,
              refused_because: Sequence[str] = (), baseline_error: Optional[str] = None) -> str:
-    intro = (f'<p class="lead">Change of the median real time relative to <code>{esc(baseline_label)}</code>. A benchmark '
-             f'regressed (or improved) only when a two-sided Mann–Whitney U test over the repetitions, its p adjusted by '
-             f'Holm\'s method over every benchmark compared, is below α = 0.05 <em>and</em> the medians differ by at least '
-             f'{100 * min_change:g}%. Holm bounds the chance of even one false alarm in the whole run at 5%, whatever the '
-             f'dependence between benchmarks. Where the repetitions are too few for the corrected test ever to reach '
-             f'significance, the verdict is <em>too few repetitions</em>. Intervals are bootstrap 95%. '
-             f'▲ marks a regression (slower), ▼ an improvement.</p>')
-    if baseline_error:
-        return (f'<section id="baseline"><h2>Against the baseline</h2><div class="callout fail" role="alert">'
-                f'<strong>No comparison: the baseline cannot be used.</strong> {esc(baseline_error)}</div></section>')
-    if changes is None:
-        items = "".join(f"<li>{esc(m)}</li>" for m in refused_because)
-        return (f'<section id="baseline"><h2>Against the baseline</h2><div class="callout fail" role="alert">'
-                f'<strong>No comparison: the baseline is not comparable with this run.</strong><ul>{items}</ul>'
-                f'Run with the baseline\'s settings, or pass <code>--force-compare</code>.</div></section>')
     counts: Dict[str, int] = {}
-    for c in changes:
+    for c in changes or ():
         counts[c.verdict] = counts.get(c.verdict, 0) + 1
-    ordered = sorted(changes, key=lambda c: (_VERDICT_ORDER.get(c.verdict, 9),
-                                             -(abs(c.change_pct) if c.change_pct is not None else 0)))
-    headline, quiet = [], []
-    for c in ordered:
-        cls = _VERDICT_CLASS.get(c.verdict, "")
-        pct = units.fmt_pct(c.change_pct) if c.change_pct is not None else "–"
-        if c.ratio_ci:
-            pct += f' <span class="ci">[×{c.ratio_ci[0]:.3f} – ×{c.ratio_ci[1]:.3f}]</span>'
-        if c.pvalue is not None:
-            p = f"{c.pvalue:.2g}"
-            if c.p_adjusted is not None:
-                p += f' <span class="muted">(adj. {c.p_adjusted:.2g})</span>'
-        else:
-            p = "–"
-        reps = f"{c.n_old} vs {c.n_new}"
-        mark = {"regress": "▲ ", "improve": "▼ "}.get(cls, "")
-        warn = ""
-        if c.warnings:
-            warn = ('<div class="row-warn" role="note">⚠ not strictly comparable: '
-                    + esc("; ".join(c.warnings)) + "</div>")
-        row = (f'<tr class="{cls}"{attr("data-verdict", c.verdict)}><td class="case">{esc(c.case)}{warn}</td>'
-               f'<td class="be">{esc(c.backend)}</td>'
-               f'<td class="num">{_time_ci(c.old_median, c.old_ci)}</td><td class="num">{_time_ci(c.new_median, c.new_ci)}</td>'
-               f'<td class="num strong">{pct}</td><td class="num">{p}</td><td class="num">{reps}</td>'
-               f'<td class="verdict"{attr("title", c.note) if c.note else ""}>{mark}{esc(c.verdict)}'
-               f'{f"<div class=muted>{esc(c.note)}</div>" if c.note and c.verdict != cmp.NO_CHANGE else ""}</td></tr>')
-        # Unremarkable rows would bury the few that matter.
-        (quiet if c.verdict in (cmp.NO_CHANGE, cmp.NEW, cmp.GONE, cmp.NO_DATA) else headline).append(row)
-
-    def table(rows: List[str]) -> str:
-        return ('<div class="table-scroll"><table class="compare"><thead><tr><th scope="col">Benchmark</th>'
-                '<th scope="col">Backend</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">Current</th>'
-                '<th scope="col" class="num">Change [ratio 95% CI]</th><th scope="col" class="num">p (Holm-adjusted)</th>'
-                '<th scope="col" class="num">Reps</th><th scope="col">Verdict</th>'
-                f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
-
-    summary = " · ".join(f"{esc(v)}: {n}" for v, n in sorted(counts.items(), key=lambda kv: _VERDICT_ORDER.get(kv[0], 9)))
-    return f"""<section id="baseline">
-<h2>Against the baseline</h2>
-{intro}
-<p class="verdicts">{summary}</p>
-{table(headline) if headline else '<p class="empty">No regression or improvement in any benchmark.</p>'}
-{f'<details class="quiet"><summary>{len(quiet)} more: no significant change, new, or only in the baseline</summary>{table(quiet)}</details>' if quiet else ""}
-</section>"""
+    ordered = sorted(changes or (), key=lambda c: (_VERDICT_ORDER.get(c.verdict, 9),
+                                                   -(abs(c.change_pct) if c.change_pct is not None else 0)))
+    # Unremarkable rows would bury the few that matter.
+    unremarkable = (cmp.NO_CHANGE, cmp.NEW, cmp.GONE, cmp.NO_DATA)
+    return templates.render(
+        "baseline.html", label=baseline_label, min_change_pct=f"{100 * min_change:g}", error=baseline_error,
+        refused=list(refused_because) if changes is None else None, NO_CHANGE=cmp.NO_CHANGE,
+        counts=sorted(counts.items(), key=lambda kv: _VERDICT_ORDER.get(kv[0], 9)),
+        headline=[_change_row(c) for c in ordered if c.verdict not in unremarkable],
+        quiet=[_change_row(c) for c in ordered if c.verdict in unremarkable])
 
 
 # ---------------------------------------------------------------------- spec
