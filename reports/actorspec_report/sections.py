@@ -104,118 +104,72 @@ def conformance(m: Matrix, spec_loaded: bool) -> str:
 
 # --------------------------------------------------------------- performance
 
-def _verdict_cell(case: Case, m: Measured) -> str:
+def _vs_fastest(case: Case, m: Measured) -> dict:
     """"fastest" only where the data shows it; "tie" lists who it cannot separate."""
     ratio = m.ratio or 1.0
     text = units.fmt_ratio(ratio) if abs(ratio - 1.0) >= 1e-12 else "1.00×"
-    if m.ratio_ci:
-        text += f' <span class="ci">[{m.ratio_ci[0]:.2f}–{m.ratio_ci[1]:.2f}]</span>'
+    ci = (f"{m.ratio_ci[0]:.2f}", f"{m.ratio_ci[1]:.2f}") if m.ratio_ci else None
     p = f"U test vs leader p = {m.pvalue:.3g}" if m.pvalue is not None else ""
     if case.fastest() == m.backend:
-        return (f'<td class="num best"{attr("title", "slower than no other backend; every other one is significantly slower")}>'
-                f'<span class="tag best">fastest</span></td>')
+        return {"kind": "fastest"}
     if case.is_tie() and m.backend in case.tied:
         others = ", ".join(b for b in case.tied if b != m.backend)
-        return (f'<td class="num tie"{attr("title", ("not significantly different from " + others + ". " + p).strip())}>'
-                f'{text} <span class="tag tie">tie</span></td>')
-    return f'<td class="num"{attr("title", p) if p else ""}>{text}</td>'
+        return {"kind": "tie", "text": text, "ci": ci,
+                "title": ("not significantly different from " + others + ". " + p).strip()}
+    return {"kind": "plain", "text": text, "ci": ci, "title": p}
 
 
-def _median_cell(m: Measured, span: int, case: Case, quantity: str = "") -> str:
-    """Median, spread, CV and ratio cells; `span` columns for an error or no data."""
-    if m.bench.error:
-        return f'<td class="num err" colspan="{span}">error: {esc(m.bench.error)}</td>'
-    if not m.summary:
-        return f'<td class="num" colspan="{span}">no data</td>'
-    s = m.summary
-    fmt = lambda v: quantities.fmt(quantity, v)  # noqa: E731
-    spread = f"{fmt(s.minimum)} – {fmt(s.maximum)}" if s.n else "n/a"
-    noisy = s.cv > NOISY_CV
-    # Aggregate-only input may carry no cv row at all: say so, not "0.0%".
-    cv_text = "–" if (s.n == 0 and "cv" not in m.bench.aggregates) else f"{100 * s.cv:.1f}%"
-    if noisy:
-        cv_text += ' <span class="tag noisy">noisy</span>'
-    cv = (f'<td class="num{" noisy" if noisy else ""}"'
-          f'{attr("title", f"noisy: CV above {100 * NOISY_CV:.0f}%, repetitions disagree") if noisy else ""}>{cv_text}</td>')
-    ci = (f'<span class="ci">[{fmt(m.median_ci[0])} – {fmt(m.median_ci[1])}]</span>'
-          if m.median_ci else "")
-    return (f'<td class="num strong">{fmt(s.median)} {ci}</td><td class="num">{spread}</td>{cv}'
-            f'{_verdict_cell(case, m)}')
-
-
-def _vs_reference_cell(case_name: str, backend: str, vs_ref) -> str:
+def _vs_beam(case_name: str, backend: str, vs_ref) -> dict:
     """The ratio to the BEAM's median and its verdict (U test), or why none."""
     if backend == reference.REFERENCE:
-        return '<td class="num vsref"><span class="muted">reference</span></td>'
+        return {"kind": "reference"}
     r = vs_ref.get((case_name, backend))
     if r is None:
-        return '<td class="num vsref"><span class="muted">–</span></td>'
-    ratio = units.fmt_ratio(r.ratio) if r.ratio is not None else "–"
-    if r.ratio_ci:
-        ratio += f' <span class="ci">[{r.ratio_ci[0]:.2f} – {r.ratio_ci[1]:.2f}]</span>'
-    title = f"p = {r.pvalue:.4f}" if r.pvalue is not None else r.why
-    return (f'<td class="num vsref"{attr("title", title)}{attr("data-verdict", r.verdict)}>{ratio} '
-            f'<span class="{r.verdict}">{esc(r.verdict)}</span></td>')
+        return {"kind": "none"}
+    return {"kind": "value", "ratio": units.fmt_ratio(r.ratio) if r.ratio is not None else "–",
+            "ci": (f"{r.ratio_ci[0]:.2f}", f"{r.ratio_ci[1]:.2f}") if r.ratio_ci else None,
+            "title": f"p = {r.pvalue:.4f}" if r.pvalue is not None else r.why, "verdict": r.verdict}
 
 
-def _family_table(fam: Family, style, vs_ref=None) -> str:
-    counters = fam.counter_names
+def _table_row(fam: Family, case: Case, m: Measured, first: bool, style, vs_ref) -> dict:
+    row = {"first": first, "rowspan": len(case.entries), "case": case.name, "backend": m.backend,
+           "color": style.color(m.backend), "error": m.bench.error or "", "no_data": not m.summary}
+    if row["error"] or row["no_data"]:
+        return row
+    s = m.summary
+    fmt = lambda v: quantities.fmt(fam.quantity, v)  # noqa: E731
+    row.update(
+        median=fmt(s.median),
+        median_ci=(fmt(m.median_ci[0]), fmt(m.median_ci[1])) if m.median_ci else None,
+        spread=f"{fmt(s.minimum)} – {fmt(s.maximum)}" if s.n else "n/a",
+        noisy=s.cv > NOISY_CV,
+        # Aggregate-only input may carry no cv row at all: say so, not "0.0%".
+        cv="–" if (s.n == 0 and "cv" not in m.bench.aggregates) else f"{100 * s.cv:.1f}%",
+        vs_fastest=_vs_fastest(case, m), vs_beam=_vs_beam(case.name, m.backend, vs_ref),
+        reps=str(s.n) if s.n else "–",
+        counters=[units.fmt_counter(c, m.counters[c]) if c in m.counters else "–" for c in fam.counter_names])
+    return row
+
+
+def _family_table(fam: Family, style, vs_ref) -> dict:
     with_ref = any(reference.REFERENCE in c.entries for c in fam.cases)
-    vs_ref = vs_ref or {}
-    head = ("<th scope=\"col\">Benchmark</th><th scope=\"col\">Backend</th>"
-            f"<th scope=\"col\" class=\"num\">Median {esc(quantities.name_of(fam))} [95% CI]</th>"
-            "<th scope=\"col\" class=\"num\">Min – max</th><th scope=\"col\" class=\"num\">CV</th>"
-            "<th scope=\"col\" class=\"num\">vs fastest</th>"
-            + ("<th scope=\"col\" class=\"num\">vs BEAM</th>" if with_ref else "")
-            + "<th scope=\"col\" class=\"num\">Reps</th>"
-            + "".join(f'<th scope="col" class="num counter">{esc(c)}</th>' for c in counters))
-    rows: List[str] = []
-    for case in fam.cases:
-        entries = list(case.entries.values())
-        for i, m in enumerate(entries):
-            first = ""
-            if i == 0:
-                first = f'<th scope="rowgroup" rowspan="{len(entries)}" class="case">{esc(case.name)}</th>'
-            dot = f'<span class="dot" style="background:{style.color(m.backend)}"></span>'
-            reps = str(m.summary.n) if m.summary and m.summary.n else "–"
-            counter_cells = "".join(
-                f'<td class="num counter">{esc(units.fmt_counter(c, m.counters[c]))}</td>' if c in m.counters
-                else '<td class="num counter">–</td>' for c in counters)
-            broken = bool(m.bench.error) or not m.summary
-            ref_cell = _vs_reference_cell(case.name, m.backend, vs_ref) if with_ref else ""
-            tail = "" if broken else f'{ref_cell}<td class="num">{reps}</td>{counter_cells}'
-            cls = ' class="group-start"' if i == 0 else ""
-            cells = _median_cell(m, span=5 + len(counters) + (1 if with_ref else 0), case=case, quantity=fam.quantity)
-            rows.append(f"<tr{cls}>{first}<td class=\"be\">{dot}{esc(m.backend)}</td>{cells}{tail}</tr>")
-    return (f'<div class="table-scroll"><table class="perf"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
-
-
-def _caption(chart) -> str:
-    """Say what a chart shows; the family's heading already names it."""
-    if chart.kind == "sweep":
-        fixed = f" at {esc(chart.group)}" if chart.group else ""
-        return f'<figcaption>Sweep over <code>{esc(chart.sweep_param)}</code>{fixed}</figcaption>'
-    if chart.kind == "scaling":
-        return (f'<figcaption>Scaling with <code>{esc(chart.sweep_param)}</code>: median and 95% interval per '
-                f'worker count; a flat dashed line is a backend with no workers to vary</figcaption>')
-    if chart.kind == "tails":
-        return ('<figcaption>Tail latency per operation: p50, p99 and max of each repetition (median over '
-                'repetitions, whisker min to max), log scale</figcaption>')
-    return "<figcaption>Median with its 95% interval; dots are the repetitions</figcaption>"
+    return {"quantity": quantities.name_of(fam), "counters": fam.counter_names, "with_ref": with_ref,
+            # columns an error or "no data" spans
+            "span": 5 + len(fam.counter_names) + (1 if with_ref else 0),
+            "rows": [_table_row(fam, case, m, i == 0, style, vs_ref)
+                     for case in fam.cases for i, m in enumerate(case.entries.values())]}
 
 
 def family_anchor(i: int, fam: Family) -> str:
     return f"family-{i}-{slug(fam.name)}"
 
 
-def describe_family(fam: Family) -> str:
+def _description(fam: Family) -> Optional[List[tuple]]:
     """The operation, unit, sizes and direction, from the perf suite's own
-    description of the family (perf/bench_*.cpp)."""
+    description of the family (perf/bench_*.cpp); None when it has none."""
     d = fam.description
     if d is None:
-        return ('<p class="fam-desc muted" data-described="0">No description: the perf JSON carries none for this '
-                'family (an older perf binary?). Times are real time per operation; lower is better.</p>')
+        return None
     rows = [("Operation", d.operation), ("Unit", d.unit), ("Sizes", d.sizes)]
     compared = quantities.name_of(fam)
     better = "lower is better"
@@ -224,62 +178,16 @@ def describe_family(fam: Family) -> str:
     rows.append(("Compared on", f"{compared}; {better}"))
     if d.x_axis:
         rows.append(("Varies", f"{d.x_axis}: the runtime's worker threads"))
-    items = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in rows if v)
-    return f'<dl class="fam-desc" data-described="1">{items}</dl>'
-
-
-def _broken_perf(broken: Sequence[Dict[str, object]]) -> str:
-    if not broken:
-        return ""
-    items = "".join(f"<li><code>{esc(b.get('name'))}</code> {esc(b.get('status'))}: {esc(b.get('detail'))}</li>"
-                    for b in broken)
-    return ('<div class="callout fail" role="alert" id="perf-broken"><strong>Part of the perf suite did not finish.</strong> '
-            'These processes crashed, hung or wrote nothing; their benchmarks are missing below, the ones that '
-            f'finished are shown.<ul>{items}</ul></div>')
+    return [(k, v) for k, v in rows if v]
 
 
 def performance(families: Sequence[Family], style, backends: Sequence[str],
                 broken: Sequence[Dict[str, object]] = (), vs_reference=(), gbench_debug: bool = False) -> str:
-    if not families:
-        return ('<section id="performance"><h2>Performance</h2>' + _broken_perf(broken)
-                + '<p class="empty">No benchmark results were given.</p></section>')
-    legend = "".join(
-        f'<span class="legend-item"><span class="dot" style="background:{style.color(b)}"></span>{esc(b)}</span>'
-        for b in backends)
-    nav = " · ".join(f'<a href="#{family_anchor(i, f)}">{esc(f.name)}</a>' for i, f in enumerate(families))
-    debug = ("<p class=\"muted\">Debian's Google Benchmark library reports itself as built as DEBUG. That does not "
-             "touch these numbers: every benchmark here uses manual timing, a steady clock read inside the measured "
-             "process around the work only, so the library's own code runs outside the measured region.</p>"
-             if gbench_debug else "")
-    parts = [f"""<section id="performance">
-<h2>Performance</h2>
-<p class="lead">Each family says what one operation is, its unit and sizes (from the benchmark's own code). Charts are dot
-plots: the <strong>median</strong> over repetitions with its bootstrap 95% interval as a whisker, and every repetition as
-a small dot beside it; an axis is logarithmic only when values span more than 30× (it then says so), otherwise linear
-from zero. Memory is compared on bytes per process, timers on lateness, and throughput families are drawn in
-operations per second. <em>vs fastest</em> is the median divided by the lowest median on the same benchmark, with its
-bootstrap 95% interval. A backend is badged <strong>fastest</strong> only when every other backend is slower by a
-two-sided Mann–Whitney U test (α = 0.05) or by a ratio interval that excludes 1; otherwise the backends the data
-cannot separate are marked <strong>tie</strong>. <em>vs BEAM</em> is the median divided by the BEAM's (the same work
-in Erlang on Erlang/OTP), with the U test's verdict (see <a href="#vs-beam">Against the BEAM</a>). A CV above {100 * NOISY_CV:.0f}% is flagged <strong>noisy</strong>.</p>
-{debug}
-{_broken_perf(broken)}
-<p class="legend">Backends: {legend}</p>
-<p class="families">{nav}</p>"""]
-    for i, fam in enumerate(families):
-        charts = "".join(
-            f'<figure class="chart chart-{c.kind}">{_caption(c)}<div class="chart-box"><canvas id="{c.id}" role="img"'
-            + attr("data-kind", c.kind)
-            + attr("aria-label", f"Chart of {c.title}: medians per backend; the table below has the numbers")
-            + "></canvas></div></figure>"
-            for c in fam.charts)
-        cls = " scaling" if fam.scaling else ""
-        parts.append(f'<article class="family{cls}" id="{family_anchor(i, fam)}"><h3>{esc(fam.name)}</h3>'
-                     f'{describe_family(fam)}'
-                     f'<div class="charts n{min(len(fam.charts), 2)}">{charts}</div>'
-                     f'{_family_table(fam, style, {(r.case, r.backend): r for r in vs_reference})}</article>')
-    parts.append("</section>")
-    return "\n".join(parts)
+    vs_ref = {(r.case, r.backend): r for r in vs_reference}
+    views = [{"fam": fam, "anchor": family_anchor(i, fam), "description": _description(fam),
+              "table": _family_table(fam, style, vs_ref)} for i, fam in enumerate(families)]
+    return templates.render("performance.html", families=views, broken=broken, gbench_debug=gbench_debug,
+                            legend=[(b, style.color(b)) for b in backends], noisy_pct=f"{100 * NOISY_CV:.0f}")
 
 
 # ----------------------------------------------------------- against the BEAM
