@@ -1,27 +1,17 @@
-"""Safe HTML building blocks.
+"""What the templates cannot do for the page: the CSP, data for <script>
+blocks (Jinja2's autoescape is for HTML, not for script text), and ids.
 
-Every string that comes from an input file (benchmark names, failure
-messages, spec text, context values) reaches the page through `esc`/`attr`
-or `json_for_script`; nothing else interpolates input into markup.
+Input text reaches markup only through the templates (autoescaped, see
+templates.py) or json_for_script.
 """
 
 from __future__ import annotations
 
-import html as _html
 import json
 
 # No network at all: the report is opened from disk or from a CI artifact
 # store and must not fetch anything, even by accident.
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
-
-
-def esc(value: object) -> str:
-    """Text content or attribute value: escapes & < > \" '."""
-    return _html.escape("" if value is None else str(value), quote=True)
-
-
-def attr(name: str, value: object) -> str:
-    return f' {name}="{esc(value)}"'
 
 
 def json_for_script(data: object) -> str:

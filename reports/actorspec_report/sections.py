@@ -1,7 +1,8 @@
-"""The report's sections as HTML fragments.
+"""The report's sections: each function turns already-analysed data into
+what its template (templates/*.html) shows, and renders it.
 
-Each function takes already-analysed data and returns markup; all input text
-goes through html.esc (see html.py).
+Jinja2 escapes all input text (autoescape, templates.py); the functions here
+only choose and format values, never write markup.
 """
 
 from __future__ import annotations
@@ -11,27 +12,20 @@ from typing import Dict, List, Optional, Sequence
 from markupsafe import Markup
 
 from . import compare as cmp
-from . import markdown, quantities, reference, templates, units
-from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
-from .html import attr, esc, slug
-from .matrix import Cell, Matrix
+from . import quantities, reference, templates, units
+from .badges import STATUS_CLASS
+from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS
+from .html import slug
+from .matrix import Matrix
 from .meta import UNKNOWN, Facts, normalise_versions
 from .perf import Case, Family, Measured
 from .spec import Spec
 
-_BADGE = {PASS: ("✓", "pass"), FAIL: ("✗", "fail"), NOT_RUN: ("–", "not run"),
-          DEVIATION: ("≠", "deviation (see rule)"), NOT_APPLICABLE: ("∅", "n/a")}
-_STATUS_CLASS = {PASS: "pass", FAIL: "fail", NOT_RUN: "notrun", DEVIATION: "deviation", NOT_APPLICABLE: "na"}
 # Statuses that are neither a failure nor a gap: the "only problems" filter
 # hides rows made of these.
 _SETTLED = {PASS, DEVIATION, NOT_APPLICABLE}
 # A coefficient of variation above this makes a median hard to trust.
 NOISY_CV = 0.10
-
-
-def badge(status: str) -> str:
-    icon, text = _BADGE[status]
-    return f'<span class="badge {_STATUS_CLASS[status]}"><span aria-hidden="true">{icon}</span> {text}</span>'
 
 
 def baseline_facts(run: Dict[str, str], base: Dict[str, str], mismatches: Sequence[str], label: str,
@@ -49,7 +43,8 @@ def baseline_facts(run: Dict[str, str], base: Dict[str, str], mismatches: Sequen
     return templates.render("baseline_facts.html", label=label, rows=rows, mismatches=mismatches, what=what)
 
 
-def header(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "") -> str:
+def run_facts(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "") -> str:
+    """Warnings, the first screen (lead), the run's facts, then `extra`."""
     machine = facts.cpu_model
     if facts.cores != UNKNOWN:
         machine = f"{machine}, {facts.cores} cores" if machine != UNKNOWN else f"{facts.cores} cores"
@@ -62,9 +57,8 @@ def header(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "
         items.append(("Run time", facts.wall_time, False))
     if facts.beam != UNKNOWN:
         items.append(("BEAM (reference)", facts.beam, False))
-    short = facts.git_commit[:12] if facts.git_commit != UNKNOWN else "commit unknown"
     # lead and extra are markup made by this package (other sections).
-    return templates.render("header.html", facts=facts, short_commit=short, items=items,
+    return templates.render("facts.html", items=items,
                             versions=normalise_versions(facts.versions),
                             notes=list(problems) + list(facts.warnings), lead=Markup(lead), extra=Markup(extra))
 
@@ -79,11 +73,11 @@ def _card(m: Matrix, backend: str, t: Dict[str, int]) -> dict:
     n = len(m.rows) or 1
     return {"backend": backend, "t": t,
             "verdict": "fail" if (t[FAIL] or backend in m.crashed) else ("pass" if t[PASS] else "notrun"),
-            "segments": [(_STATUS_CLASS[s], 100.0 * t[s] / n)
+            "segments": [(STATUS_CLASS[s], 100.0 * t[s] / n)
                          for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s]]}
 
 
-def _failure_list(m: Matrix) -> str:
+def failure_list(m: Matrix) -> str:
     """Every failing test with its message, open: the first thing to read."""
     failures = [(row, b, t) for row in m.rows for b, cell in row.cells.items() for t in cell.failures]
     if not failures and not m.crashed:

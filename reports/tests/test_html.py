@@ -8,16 +8,12 @@ from html.parser import HTMLParser
 
 import support
 from actorspec_report import html as h
-from actorspec_report import markdown, model, render
+from actorspec_report import markdown, model, render, templates
 
 HOSTILE = '</script><img src=x onerror="alert(1)">&amp;\u2028"\''
 
 
 class Primitives(unittest.TestCase):
-    def test_esc(self):
-        self.assertEqual(h.esc('<a href="x">&\''), "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;")
-        self.assertEqual(h.esc(None), "")
-
     def test_json_for_script_has_no_markup_and_round_trips(self):
         data = {"name": HOSTILE, "list": ["<!--", "]]>", "\u2029"]}
         text = h.json_for_script(data)
@@ -175,6 +171,32 @@ class WholePage(unittest.TestCase):
         canvases = [a for t, a in self.page.tags if t == "canvas"]
         self.assertEqual(body["data-charts-expected"], str(len(canvases)))
         self.assertEqual(body["data-charts-rendered"], "0")
+
+    def test_footer_names_the_inlined_chartjs(self):
+        text = "".join(self.page.data)
+        self.assertIn("Chart.js (version unknown)", text)  # the stub has no banner
+        report = model.build(model.Inputs(spec=support.fixture("SPEC.md")))
+        page = render.to_html(report, "/*!\n * Chart.js v3.9.1\n */\n" + support.STUB_CHARTJS)
+        self.assertIn("Chart.js 3.9.1 (MIT licence, inlined)", page)
+
+
+class Templates(unittest.TestCase):
+    def test_every_template_compiles_with_autoescape(self):
+        env = templates._env
+        names = env.list_templates()
+        self.assertIn("report.html", names)
+        for name in names:
+            env.get_template(name)  # a syntax error raises here
+            self.assertTrue(env.autoescape(name), name)
+
+    def test_input_is_escaped_and_own_markup_is_not(self):
+        out = templates.render("toc.html", has_perf=False, has_baseline=False, has_spec=False)
+        self.assertIn('<a href="#conformance">', out)
+        out = templates.render("mutants.html", doc={"mutants": [{"mutant": "<b>m</b>", "verdict": "killed"}]},
+                               trusted=True, summary="<i>s</i>")
+        self.assertIn("&lt;b&gt;m&lt;/b&gt;", out)
+        self.assertIn("&lt;i&gt;s&lt;/i&gt;", out)
+        self.assertNotIn("<b>", out)
 
 
 if __name__ == "__main__":
