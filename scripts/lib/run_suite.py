@@ -268,7 +268,7 @@ def main(argv) -> int:
     index_html = os.path.join(args.out, "index.html")
     report = [sys.executable, os.path.join(ROOT, "reports", "make_report.py"), "--out", index_html,
               "--comparison", os.path.join(args.out, "comparison.json"), "--spec", os.path.join(ROOT, "spec", "SPEC.md"),
-              "--meta", meta_path, "--min-change", str(args.min_change)]
+              "--targets", os.path.join(ROOT, "perf", "targets.tsv"), "--meta", meta_path, "--min-change", str(args.min_change)]
     report += [a for o in conf if o.results for a in ("--conformance", o.results)]
     if have_perf:
         report += ["--perf", perf_json]
