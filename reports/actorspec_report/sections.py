@@ -73,7 +73,7 @@ def toc(has_perf: bool, has_baseline: bool, has_spec: bool, has_targets: bool = 
 
 def _card(m: Matrix, backend: str, t: Dict[str, int]) -> dict:
     n = len(m.rows) or 1
-    return {"backend": backend, "t": t,
+    return {"backend": backend, "t": t, "nothing_ran": m.nothing_ran_because(backend),
             "verdict": "fail" if (t[FAIL] or backend in m.crashed) else ("pass" if t[PASS] else "notrun"),
             "segments": [(STATUS_CLASS[s], 100.0 * t[s] / n)
                          for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s]]}
