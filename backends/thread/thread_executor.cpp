@@ -80,10 +80,11 @@ ThreadExecutor::~ThreadExecutor() { join(); }
 
 void ThreadExecutor::launch(core::Schedulable& process, std::function<void()> entry) {
   process.slot = std::make_unique<ThreadSlot>();
-  reap();
   Worker* worker = nullptr;
   std::size_t running = 0;
+  std::vector<Worker*> ended;
   {
+    // One lock per launch: this is the spawn path.
     std::lock_guard lock(mu_);
     running = running_++;
     if (!idle_.empty()) {
@@ -91,7 +92,9 @@ void ThreadExecutor::launch(core::Schedulable& process, std::function<void()> en
       worker = idle_.back();
       idle_.pop_back();
     }
+    ended.swap(to_join_);
   }
+  join_and_free(ended);
   if (worker) {
     worker->process = &process;
     worker->entry = std::move(entry);
@@ -162,18 +165,13 @@ bool ThreadExecutor::retire(Worker* worker) {
   --running_;
   // Notified under the lock: once join() sees zero it may go on to destroy
   // us, and an ending thread touches nothing of ours after unlocking (join
-  // and reap join every thread, idle or ended, before anything is freed).
+  // and launch join every thread, idle or ended, before anything is freed).
   all_done_.notify_all();
   return stay;
 }
 
-void ThreadExecutor::reap() {
-  std::vector<Worker*> done;
-  {
-    std::lock_guard lock(mu_);
-    done.swap(to_join_);
-  }
-  for (Worker* w : done) {
+void ThreadExecutor::join_and_free(const std::vector<Worker*>& workers) {
+  for (Worker* w : workers) {
     pthread_join(w->thread, nullptr);
     delete w;
   }
@@ -204,11 +202,13 @@ void ThreadExecutor::join() {
     idle.swap(idle_);
   }
   for (Worker* w : idle) w->job.release();  // no process: the thread ends
-  for (Worker* w : idle) {
-    pthread_join(w->thread, nullptr);
-    delete w;
+  join_and_free(idle);
+  std::vector<Worker*> ended;
+  {
+    std::lock_guard lock(mu_);
+    ended.swap(to_join_);
   }
-  reap();
+  join_and_free(ended);
 }
 
 }  // namespace actorspec::thread_backend

@@ -46,7 +46,7 @@ class ThreadExecutor final : public core::Executor {
   static void* thread_main(void* worker);
   bool retire(Worker* worker);
   void start_thread(Worker* worker, std::size_t running);
-  void reap();
+  static void join_and_free(const std::vector<Worker*>& workers);
 
   const std::size_t stack_size_;
   std::mutex mu_;
