@@ -59,7 +59,7 @@ class OutsideBackends(unittest.TestCase):
             outside_backends.conformance_backends("/bin/false")
 
     def test_a_built_in_name_is_refused(self):
-        with self.assertRaisesRegex(outside_backends.OutsideError, "name of a built-in backend"):
+        with self.assertRaisesRegex(outside_backends.OutsideError, "name of a built-in backend or the BEAM reference"):
             outside_backends.discover([FAKE], [], builtin={"mine"})
 
     def test_perf_files_merge_with_their_backends(self):
@@ -79,22 +79,18 @@ class OutsideBackends(unittest.TestCase):
             self.assertEqual(doc["context"]["actorspec_backends"], "thread,tbb,caf")
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class RunSuiteWithAnOutsideBackend(unittest.TestCase):
     """scripts/run's driver with the fake built-in binaries of test_run_suite
     and fake_gtest.py as an outside backend's --conformance-bin."""
 
-    def run_suite(self, *args):
+    def run_suite(self, *args, **fake_env):
         tmp = tempfile.mkdtemp(prefix="run-suite-outside-")
         self.addCleanup(shutil.rmtree, tmp, True)
         out = os.path.join(tmp, "out")
         fakes = os.path.join(HERE, "fakes")
         env = {k: v for k, v in os.environ.items() if not k.startswith("FAKE_")}
         # Hung tests are killed after 20 s times the scale: 2 s here.
-        env.update(PYTHONDONTWRITEBYTECODE="1", ACTORSPEC_TIMEOUT_SCALE="0.1")
+        env.update(PYTHONDONTWRITEBYTECODE="1", ACTORSPEC_TIMEOUT_SCALE="0.1", **fake_env)
         cmd = [sys.executable, os.path.join(os.path.dirname(HERE), "run_suite.py"),
                "--builtin-conformance-bin", os.path.join(fakes, "fake_conformance"),
                "--builtin-perf-bin", os.path.join(fakes, "fake_perf"),
@@ -129,3 +125,12 @@ class RunSuiteWithAnOutsideBackend(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("--conformance-bin /bin/false", p.stderr)
         self.assertNotIn("Traceback", p.stderr)
+
+    def test_an_outside_backend_may_not_take_the_beams_name(self):
+        p, _ = self.run_suite("--conformance-bin", FAKE, "--no-beam", FAKE_GTEST_BACKEND="beam")
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("its backend 'beam' has the name of a built-in backend or the BEAM reference", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
