@@ -41,25 +41,29 @@ class PoolStalled : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Which worker names do not resolve, and why (the first one's reason).
 std::string unresolved_workers(Process& self, int workers) {
-  std::string out;
+  std::string names, why;
   for (int i = 0; i < workers; ++i) {
     const std::string name = pool::worker_name(i);
+    std::string reason;
     try {
       if (self.whereis(name)) continue;
-      out += " " + name + ": not registered;";
+      reason = "not registered";
     } catch (const std::exception& e) {
-      out += " " + name + ": whereis threw " + e.what() + ";";
+      reason = std::string("whereis throws: ") + e.what();
     }
+    names += (names.empty() ? "" : ", ") + name;
+    if (why.empty()) why = name + ": " + reason;
   }
-  return out.empty() ? " every worker name resolves" : out;
+  return names.empty() ? "every worker name resolves" : "no worker " + names + " (" + why + ")";
 }
 
 void warm_up(Process& self, int workers) {
   for (std::int64_t i = 0; i < 2 * workers; ++i) {
     self.receive(on<pool::Result>([](pool::Result) {}), after(kStall, [&] {
                    throw PoolStalled("the pool gave no result for " + std::to_string(kStall.count()) +
-                                     " s in its warm-up:" + unresolved_workers(self, workers));
+                                     " s in its warm-up: " + unresolved_workers(self, workers));
                  }));
   }
 }
