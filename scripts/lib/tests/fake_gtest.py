@@ -34,6 +34,15 @@ def main(argv):
     cases, failed = [], 0
     for t in tests:
         if t.endswith("hangs/mine"):
+            # Like a hung death test: a forked child hangs too. Its pid goes
+            # to FAKE_GTEST_CHILD_PIDS (appended) when set.
+            child = os.fork()
+            if child == 0:
+                time.sleep(3600)
+                os._exit(0)
+            if os.environ.get("FAKE_GTEST_CHILD_PIDS"):
+                with open(os.environ["FAKE_GTEST_CHILD_PIDS"], "a") as f:
+                    f.write(f"{child}\n")
             time.sleep(3600)
         if t.endswith("crashes/mine"):
             os.kill(os.getpid(), signal.SIGSEGV)

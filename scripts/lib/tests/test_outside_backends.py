@@ -17,7 +17,28 @@ FAKE = os.path.join(HERE, "fake_gtest.py")
 FAKE_PERF = os.path.join(HERE, "fakes", "fake_perf")
 
 
+def running(pid: int) -> bool:
+    """Alive and not a zombie (an orphan's zombie may wait for a reaper)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 class GtestIsolated(unittest.TestCase):
+    def test_a_hung_tests_forked_child_is_killed_with_it(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            pids = os.path.join(tmp, "children")
+            env = dict(os.environ, FAKE_GTEST_CHILD_PIDS=pids)
+            s = gtest_isolated.run_isolated(FAKE, os.path.join(tmp, "r.json"), gtest_filter="Conformance/Fake.hangs/mine", jobs=1,
+                                            timeout=2, env=env)
+            self.assertEqual(s["hung"], ["Conformance/Fake.hangs/mine"])
+            with open(pids) as f:
+                children = [int(line) for line in f if line.strip()]
+            self.assertEqual(len(children), 1)
+            self.assertFalse(running(children[0]), f"the hung test's child {children[0]} is still running")
+
     def test_every_test_gets_a_verdict_hangs_and_crashes_included(self):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "r.json")
