@@ -15,6 +15,7 @@
 #include "caf_runtime.hpp"
 
 #include <cxxabi.h>
+#include <sys/resource.h>
 
 #include <caf/all.hpp>
 #include <caf/logger.hpp>
@@ -27,8 +28,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
 #include <future>
 #include <mutex>
+#include <system_error>
 #include <typeinfo>
 #include <unordered_map>
 #include <unordered_set>
@@ -105,6 +108,29 @@ caf::atom_value atom_for(std::string_view name) {
 void anon_exit(const caf::actor& a, caf::error reason) {
   a->enqueue(nullptr, caf::make_message_id(), caf::make_message(caf::exit_msg{a->address(), std::move(reason)}),
              nullptr);
+}
+
+std::string first_line_of(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  return std::getline(in, line) ? line : "?";
+}
+
+std::string rlimit_text(int resource, bool bytes) {
+  rlimit r{};
+  if (getrlimit(resource, &r) != 0) return "?";
+  if (r.rlim_cur == RLIM_INFINITY) return "unlimited";
+  return bytes ? std::to_string(r.rlim_cur >> 20) + " MiB" : std::to_string(r.rlim_cur);
+}
+
+// std::thread's failure has several causes; name every limit that may be
+// the one hit, with its value, so the user knows what to raise (SPEC RT-14).
+std::string thread_limit_report(const std::system_error& e, std::size_t running) {
+  return std::string("CAF could not start a thread for the process (") + e.what() + ") with " +
+         std::to_string(running) + " process threads running; limits: vm.max_map_count=" +
+         first_line_of("/proc/sys/vm/max_map_count") +
+         ", kernel.threads-max=" + first_line_of("/proc/sys/kernel/threads-max") +
+         ", RLIMIT_NPROC=" + rlimit_text(RLIMIT_NPROC, false) + ", RLIMIT_AS=" + rlimit_text(RLIMIT_AS, true);
 }
 
 enum class SpawnMode { plain, link, monitor };
@@ -578,14 +604,24 @@ Pid CafRuntime::spawn_from(CafProcess* parent, Body body, SpawnMode mode,
     // nobody can learn the pid before it resolves to the handle.
     std::lock_guard lock(mu_);
     if (stopping_) throw RuntimeStopped();
-    if (!parent) {
-      a = system_->spawn(std::move(fun));
-    } else if (mode == SpawnMode::link) {
-      a = parent->caf_self()->spawn<caf::linked>(std::move(fun));
-    } else if (mode == SpawnMode::monitor) {
-      a = parent->caf_self()->spawn<caf::monitored>(std::move(fun));
-    } else {
-      a = parent->caf_self()->spawn(std::move(fun));
+    try {
+      if (!parent) {
+        a = system_->spawn(std::move(fun));
+      } else if (mode == SpawnMode::link) {
+        a = parent->caf_self()->spawn<caf::linked>(std::move(fun));
+      } else if (mode == SpawnMode::monitor) {
+        a = parent->caf_self()->spawn<caf::monitored>(std::move(fun));
+      } else {
+        a = parent->caf_self()->spawn(std::move(fun));
+      }
+    } catch (const std::system_error& e) {
+      // std::thread could not start the actor's thread (SPEC RT-14). CAF
+      // 0.17's blocking_actor::launch counted the detached thread before
+      // starting it and never uncounts it when the start fails, so
+      // ~actor_system would wait for it forever: the count is CAF's own
+      // bookkeeping of a thread that does not exist, given back here.
+      system_->dec_detached_threads();
+      throw SystemLimit(thread_limit_report(e, process_threads_));
     }
     actors_.emplace(pid.id(), a);
     pid_by_caf_.emplace(a.id(), pid.id());
