@@ -597,6 +597,11 @@ Pid CafRuntime::spawn_from(CafProcess* parent, Body body, SpawnMode mode,
     // down_msg, which CAF sends after this returns (CAF itself keeps the
     // function until the actor object dies).
     body = nullptr;
+    // Uncounted before CAF's cleanup sends the down_msg and exit_msgs: CAF
+    // runs a monitor attached after the attach_functor below first (its
+    // attachables run newest first), so a watcher could see the Down while
+    // process_count still counted the process (SPEC RT-5).
+    note_ended(pid.id());
   };
   caf::actor a;
   {
@@ -636,6 +641,8 @@ Pid CafRuntime::spawn_from(CafProcess* parent, Body body, SpawnMode mode,
   // constructor); a process's thread ends, an outside thread may not.
   if (!parent) caf::logger::set_current_actor_system(nullptr);
   // Outside the lock: on an actor that already ended, CAF runs it at once.
+  // note_ended again for an actor whose function never ran (harmless
+  // twice); run's on_end needs it either way.
   a->attach_functor([this, id = pid.id(), on_end = std::move(on_end)](const caf::error& reason) {
     note_ended(id);
     if (on_end) on_end(reason);
