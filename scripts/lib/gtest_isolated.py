@@ -11,7 +11,7 @@ A hung test is killed after the deadline (default 20 s times
 $ACTORSPEC_TIMEOUT_SCALE, twice the suite's patience for an expected
 message: only a test that waits forever takes that long).
 
-Standard library only. As a program:
+As a program:
   gtest_isolated.py BINARY --out results.json [--filter F] [--jobs N] [--timeout S]
 """
 
@@ -21,11 +21,12 @@ import argparse
 import concurrent.futures
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import time
+
+from actorspec_run.proc import run_captured
 
 
 class RunnerError(Exception):
@@ -66,38 +67,20 @@ def _synthetic(name: str, seconds: float, message: str, outcome: str) -> dict:
             "failures": [{"failure": message, "type": ""}]}
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    """SIGKILL to the process group the test leads, then reap the test."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
-    proc.stdout.close()
-
-
 def run_one(binary: str, name: str, timeout: float, env=None) -> dict:
     """The GoogleTest JSON entry for one test, run alone."""
     with tempfile.TemporaryDirectory(prefix="gtest_isolated_") as tmp:
         out = os.path.join(tmp, "result.json")
         started = time.monotonic()
-        # Its own process group: a hung death test's forked child is killed
-        # with it (killing the test process alone left the child running).
-        proc = subprocess.Popen([binary, f"--gtest_filter={name}", f"--gtest_output=json:{out}"],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                errors="replace", env=env, start_new_session=True)
-        try:
-            stdout, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        output, end = run_captured([binary, f"--gtest_filter={name}", f"--gtest_output=json:{out}"],
+                                   timeout, env=env)
+        if end.timed_out:
             return _synthetic(name, time.monotonic() - started,
                               f"hung: no verdict within {timeout:.0f} s, the test process was killed", "hung")
-        finally:
-            # Also after a finished test: nothing of it may be left behind.
-            _kill_group(proc)
         elapsed = time.monotonic() - started
-        tail = "\n".join(stdout.splitlines()[-20:])
-        if proc.returncode < 0 or not os.path.exists(out):
-            how = f"signal {-proc.returncode}" if proc.returncode < 0 else f"exit status {proc.returncode}"
+        tail = "\n".join(output.splitlines()[-20:])
+        if end.returncode < 0 or not os.path.exists(out):
+            how = f"signal {-end.returncode}" if end.returncode < 0 else f"exit status {end.returncode}"
             return _synthetic(name, elapsed, f"crashed ({how}) before a verdict; last output:\n{tail}", "crashed")
         with open(out, encoding="utf-8") as f:
             data = json.load(f)

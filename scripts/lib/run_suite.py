@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """scripts/run after the build: conformance per backend, perf per family and
 backend, report, summary, exit status. See `scripts/run --help`."""
 
@@ -138,8 +138,10 @@ def main(argv) -> int:
         print(f"scripts/run: the conformance binary cannot list its tests: {e}", file=sys.stderr)
         return exitcodes.SUITE_BROKEN
     try:
+        # "beam" is the reference column's name even when --no-beam leaves it out.
+        reserved = set(known) | {beam_step.BACKEND}
         outside_conf, outside_perf = outside_backends.discover(args.outside_conformance_bins,
-                                                               args.outside_perf_bins, set(known))
+                                                               args.outside_perf_bins, reserved)
     except outside_backends.OutsideError as e:
         return usage_error(str(e))
     outside = sorted(set(outside_conf) | set(outside_perf))
@@ -275,7 +277,7 @@ def main(argv) -> int:
     index_html = os.path.join(args.out, "index.html")
     report = [sys.executable, os.path.join(ROOT, "reports", "make_report.py"), "--out", index_html,
               "--comparison", os.path.join(args.out, "comparison.json"), "--spec", os.path.join(ROOT, "spec", "SPEC.md"),
-              "--meta", meta_path, "--min-change", str(args.min_change)]
+              "--targets", os.path.join(ROOT, "perf", "targets.tsv"), "--meta", meta_path, "--min-change", str(args.min_change)]
     report += [a for o in conf if o.results for a in ("--conformance", o.results)]
     if have_perf:
         report += ["--perf", perf_json]
