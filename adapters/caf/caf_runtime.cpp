@@ -662,7 +662,17 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
     std::optional<ExitReason> fatal;
     bool timed_out = false;
 
+    // Once shutdown has begun, whatever wakes the receive ends the process
+    // with shutdown (SPEC RT-6): a message, or the Down or Exit of another
+    // process the shutdown ended first, may come before this one's own
+    // exit_msg, and must not let the process act on it.
+    auto stopping = [&] {
+      if (!rt_.stopping()) return false;
+      fatal = ExitReason::shutdown();
+      return true;
+    };
     auto on_message = [&](Envelope& e) -> caf::result<void> {
+      if (stopping()) return caf::unit;
       const int clause = match_in_guard(match, *e.message);
       if (clause < 0) return caf::skip;
       got = Received{clause, std::move(*e.message)};
@@ -675,10 +685,7 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
     auto on_exit = [&](caf::exit_msg& em) -> caf::result<void> {
       const Pid from = rt_.pid_of(em.source);
       rt_.forget_link(pid_, from);
-      if (rt_.stopping()) {
-        fatal = ExitReason::shutdown();
-        return caf::unit;
-      }
+      if (stopping()) return caf::unit;
       if (is_kill_signal(em.reason)) {
         fatal = ExitReason::killed();
         return caf::unit;
@@ -698,6 +705,7 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
     // so one may stand for any monitor of that actor not yet answered:
     // the first whose Down the receive accepts takes it.
     auto on_down = [&](caf::down_msg& dm) -> caf::result<void> {
+      if (stopping()) return caf::unit;
       const Pid from = rt_.pid_of(dm.source);
       const ExitReason reason = from_caf(dm.reason);
       for (auto* table : {&monitors_, &dropped_}) {
@@ -719,7 +727,7 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
       const auto left = std::max(Clock::duration::zero(), *deadline - Clock::now());
       self_->receive(on_message, on_exit, on_down,
                      caf::after(std::chrono::duration_cast<std::chrono::microseconds>(left)) >>
-                         [&] { timed_out = true; });
+                         [&] { timed_out = !stopping(); });
     } else {
       self_->receive(on_message, on_exit, on_down);
     }
