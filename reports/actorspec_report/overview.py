@@ -124,7 +124,7 @@ def _card(b: str, m: Matrix, st: Standing, color: str) -> dict:
     t = m.totals().get(b, {PASS: 0, FAIL: 0, NOT_RUN: 0})
     failing = t[FAIL] or b in m.crashed
     return {"backend": b, "st": st, "color": color, "t": t, "crashed": b in m.crashed,
-            "crash_reason": m.crashed.get(b, ""),
+            "crash_reason": m.crashed.get(b, ""), "nothing_ran": m.nothing_ran_because(b) if b in m.backends else "",
             "conf_cls": "fail" if failing else ("pass" if t[PASS] else "notrun")}
 
 

@@ -45,13 +45,15 @@ def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = No
         sections.run_facts(report.facts, report.problems,
                            sections.baseline_facts(report.run_facts, report.baseline_facts, report.mismatches,
                                                    report.baseline_label, forced=not report.refused), lead=lead),
-        sections.toc(bool(report.families), bool(report.baseline_label), bool(report.spec.rules)),
+        sections.toc(bool(report.families), bool(report.baseline_label), bool(report.spec.rules), bool(report.targets)),
         sections.conformance(report.matrix, report.spec_loaded),
     ]
     if mutant_doc is not None:
         sections_html.append(mutants.section(mutant_doc))
     if report.families:
         sections_html.append(sections.against_reference(report.vs_reference, report.facts))
+        if report.targets:
+            sections_html.append(sections.targets(report.targets))
     sections_html.append(sections.performance(report.families, style, report.backends, report.broken_perf,
                                               report.vs_reference, gbench_debug=report.facts.gbench_debug))
     if report.baseline_label:

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from . import compare as cmp
 from . import quantities, reference, templates, units
+from . import targets as targets_mod  # noqa: F401  (the type in targets())
 from .badges import STATUS_CLASS
 from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS
 from .html import slug
@@ -63,15 +64,16 @@ def run_facts(facts: Facts, problems: Sequence[str], extra: str = "", lead: str 
                             notes=list(problems) + list(facts.warnings), lead=Markup(lead), extra=Markup(extra))
 
 
-def toc(has_perf: bool, has_baseline: bool, has_spec: bool) -> str:
-    return templates.render("toc.html", has_perf=has_perf, has_baseline=has_baseline, has_spec=has_spec)
+def toc(has_perf: bool, has_baseline: bool, has_spec: bool, has_targets: bool = False) -> str:
+    return templates.render("toc.html", has_perf=has_perf, has_baseline=has_baseline, has_spec=has_spec,
+                            has_targets=has_targets)
 
 
 # --------------------------------------------------------------- conformance
 
 def _card(m: Matrix, backend: str, t: Dict[str, int]) -> dict:
     n = len(m.rows) or 1
-    return {"backend": backend, "t": t,
+    return {"backend": backend, "t": t, "nothing_ran": m.nothing_ran_because(backend),
             "verdict": "fail" if (t[FAIL] or backend in m.crashed) else ("pass" if t[PASS] else "notrun"),
             "segments": [(STATUS_CLASS[s], 100.0 * t[s] / n)
                          for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s]]}
@@ -193,6 +195,30 @@ def against_reference(vs_reference: Sequence["reference.VsReference"], facts: Fa
                             counts=reference.tally(vs_reference) if vs_reference else {},
                             BEATS=reference.BEATS, TIES=reference.TIES, LOSES=reference.LOSES,
                             VERDICT_UNKNOWN=reference.UNKNOWN)
+
+
+# ------------------------------------------------------------------- targets
+
+def targets(judged: Sequence["targets_mod.Judged"]) -> str:
+    """perf/targets.tsv judged on this run; targets.py decides every verdict."""
+    rows = []
+    for j in judged:
+        t = j.target
+
+        def fmt(x: float) -> str:
+            return quantities.fmt(j.quantity, x)
+        spread = t.kind == "spread"
+        rows.append({
+            "case": t.case, "matched": j.case, "who": t.who, "verdict": j.verdict, "note": j.why, "why": t.why,
+            "bound": f"spread ≤ {t.bound:.0%}" if spread else f"median ≤ {fmt(t.bound)}",
+            "backends": [{"backend": v.backend, "verdict": v.verdict, "note": v.why,
+                          "value": (f"±{v.spread:.0%}" if v.spread is not None else "")
+                          if spread else (fmt(v.median) if v.median is not None else "")}
+                         for v in j.backends],
+            "beam": "" if spread or "beam" not in j.references else fmt(j.references["beam"]),
+            "caf": "" if spread or "caf" not in j.references else fmt(j.references["caf"]),
+        })
+    return templates.render("targets.html", rows=rows)
 
 
 # ------------------------------------------------------------------ baseline

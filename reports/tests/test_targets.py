@@ -81,5 +81,17 @@ class File(unittest.TestCase):
             targets.load("/nonexistent/targets.tsv")
 
 
+
+class Page(unittest.TestCase):
+    def test_the_report_shows_each_target_with_its_verdict(self):
+        from actorspec_report import sections
+        fams, backends = families(ring__fast=[50, 51, 52, 50, 51], ring__beam=[60, 61, 60, 62, 61])
+        judged = targets.judge(targets.parse("ring\tbest\tmedian <= 100\t<b>why</b>"), fams, backends)
+        page = str(sections.targets(judged))
+        self.assertIn('data-target="ring" data-verdict="met"', page)
+        self.assertIn("&lt;b&gt;why&lt;/b&gt;", page)
+        self.assertNotIn("<b>why", page)
+
+
 if __name__ == "__main__":
     unittest.main()
