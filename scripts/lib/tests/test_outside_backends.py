@@ -14,6 +14,7 @@ import gtest_isolated  # noqa: E402
 import outside_backends  # noqa: E402
 
 FAKE = os.path.join(HERE, "fake_gtest.py")
+FAKE_PERF = os.path.join(HERE, "fakes", "fake_perf")
 
 
 class GtestIsolated(unittest.TestCase):
@@ -112,6 +113,28 @@ class RunSuiteWithAnOutsideBackend(unittest.TestCase):
         self.assertIn("hangs/mine", xml)
         with open(os.path.join(out, "meta.json")) as f:
             self.assertIn("mine", json.load(f)["backends"])
+
+    def test_an_outside_benchmark_error_is_a_result_and_a_builtin_one_breaks_the_run(self):
+        # What CAF does on guide/worker_pool: the benchmark ends with an
+        # error saying why the runtime cannot run the program.
+        p, out = self.run_suite("--perf-bin", FAKE_PERF, FAKE_PERF_BACKENDS="mine", FAKE_PERF_ERROR="mine")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("perf ping_pong on mine failed", p.stdout)
+        self.assertIn("its benchmark errors are results, not a broken suite", p.stdout)
+        with open(os.path.join(out, "perf.json")) as f:
+            rows = [b for b in json.load(f)["benchmarks"] if "/mine/" in b["name"]]
+        self.assertTrue(rows)
+        self.assertTrue(all(b.get("error_occurred") for b in rows))
+        # The same error from a built-in backend is this project's bug.
+        p, _ = self.run_suite("--perf-bin", FAKE_PERF, FAKE_PERF_BACKENDS="mine", FAKE_PERF_ERROR="thread")
+        self.assertEqual(p.returncode, 4, p.stdout + p.stderr)
+        self.assertIn("reported an error", p.stdout)
+
+    def test_an_outside_perf_binary_that_hangs_still_breaks_the_run(self):
+        p, _ = self.run_suite("--perf-bin", FAKE_PERF, "--perf-timeout", "20", FAKE_PERF_BACKENDS="mine",
+                              FAKE_PERF_HANG="mine")
+        self.assertEqual(p.returncode, 4, p.stdout + p.stderr)
+        self.assertIn("perf/ping_pong/mine", p.stdout)
 
     def test_unknown_backend_and_unusable_binaries_are_usage_errors(self):
         p, _ = self.run_suite("--backends", "nope")
