@@ -115,12 +115,7 @@ ProcessPtr Node::make_process(Pid pid, Body body) {
     p = &pool.objects.emplace_back(*this, static_cast<std::uint8_t>(mine));
   }
   p->reuse(pid, std::move(body));
-  try {
-    return ProcessPtr(p, [this](ProcessState* q) { recycle(q); });
-  } catch (...) {
-    recycle(p);
-    throw;
-  }
+  return ProcessPtr(p);
 }
 
 void Node::recycle(ProcessState* p) noexcept {
@@ -135,7 +130,7 @@ ProcessPtr Node::lookup(Pid p) const {
   auto& s = shard(p);
   std::lock_guard lock(s.mu);
   auto it = s.processes.find(p);
-  return it == s.processes.end() ? nullptr : it->second;
+  return it == s.processes.end() ? ProcessPtr() : it->second;
 }
 
 void Node::refuse_spawn_stopping() {

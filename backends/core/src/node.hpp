@@ -16,12 +16,11 @@
 #include "actorspec/core/executor.hpp"
 #include "actorspec/runtime.hpp"
 #include "faults.hpp"
+#include "process_ptr.hpp"
 #include "process_state.hpp"
 #include "registry.hpp"
 
 namespace actorspec::core {
-
-using ProcessPtr = std::shared_ptr<ProcessState>;
 
 class Node final : public Runtime {
  public:
@@ -56,6 +55,8 @@ class Node final : public Runtime {
   void terminate(ProcessState& p, const ExitReason& reason);
   // Undoes a start whose launch failed: as if the process never existed.
   void abandon(ProcessState& p);
+  // Retires an object no ProcessPtr holds and returns it to its pool.
+  void recycle(ProcessState* p) noexcept;
 
   Registry& registry() { return registry_; }
 #ifdef ACTORSPEC_MUTANTS
@@ -77,7 +78,6 @@ class Node final : public Runtime {
   // process-only call throws NotInProcess: SPEC ERR-12), and the memory
   // kept is that of the most processes ever alive at once.
   ProcessPtr make_process(Pid pid, Body body);
-  void recycle(ProcessState* p) noexcept;
   // Takes an ended or abandoned process out of the table and the count.
   void forget(ProcessState& p);
   [[noreturn]] void refuse_spawn_stopping();

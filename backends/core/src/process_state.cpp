@@ -70,6 +70,10 @@ void ProcessState::retire() noexcept {
   reductions_ = 0;
 }
 
+void ProcessState::drop_ref() noexcept {
+  if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) node_.recycle(this);
+}
+
 Runtime& ProcessState::runtime() { return node_; }
 
 void ProcessState::enter(const char* what) {

@@ -83,6 +83,10 @@ class ProcessState final : public Schedulable, public Process {
 
   // ---- used by the core ----
   Pid pid() const { return pid_.load(std::memory_order_relaxed); }
+  // References (ProcessPtr): the last one gone returns the object to the
+  // node's pool.
+  void add_ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void drop_ref() noexcept;
   // Which shard of the node's object pool this object belongs to.
   std::size_t pool_shard() const { return pool_shard_; }
   // The node's object pool: readies a fresh or retired object for a new
@@ -140,6 +144,7 @@ class ProcessState final : public Schedulable, public Process {
 
   Node& node_;
   const std::uint8_t pool_shard_;
+  std::atomic<std::uint32_t> refs_{0};
   // Atomic: a Process& kept after its process ended may ask self() while
   // the object is readied for another process.
   std::atomic<Pid> pid_{};
