@@ -49,7 +49,7 @@ void ProcessState::retire() noexcept {
   // with the process).
   slot.reset();
   body_ = nullptr;
-  on_exit_ = nullptr;
+  on_exit_.reset();
   CellQueue unread;
   {
     std::lock_guard lock(mu_);
@@ -123,12 +123,12 @@ bool ProcessState::accept_exit_signal(Pid from, const ExitReason& reason, Signal
   if (kind == SignalKind::link && links_.erase(from) == 0) return false;
 
   if (kind == SignalKind::forced) {
-    pending_exit_ = reason;
+    pending_exit_ = std::make_unique<ExitReason>(reason);
   } else if (kind == SignalKind::exit2 && reason.kind() == ExitReason::Kind::kill &&
              !(ACTORSPEC_FAULT(node_, trappable_kill) && trap_exit_)) {
-    pending_exit_ = ExitReason::killed();
+    pending_exit_ = std::make_unique<ExitReason>(ExitReason::killed());
   } else if (ACTORSPEC_FAULT(node_, body_kill_untrappable) && reason.kind() == ExitReason::Kind::kill) {
-    pending_exit_ = ExitReason::killed();
+    pending_exit_ = std::make_unique<ExitReason>(ExitReason::killed());
   } else if (trap_exit_) {
     if (ACTORSPEC_FAULT(node_, trap_drops_normal) && reason.is_normal()) return false;
     auto* cell = Message::of(Exit{from, reason}).release();
@@ -139,9 +139,9 @@ bool ProcessState::accept_exit_signal(Pid from, const ExitReason& reason, Signal
     return mailbox_.push(cell) == Mailbox::Push::queued_wake;
   } else if (reason.is_normal()) {
     if (from != pid() && !ACTORSPEC_FAULT(node_, exit_normal_kills)) return false;  // normal from another process is ignored
-    pending_exit_ = reason;
+    pending_exit_ = std::make_unique<ExitReason>(reason);
   } else {
-    pending_exit_ = reason;
+    pending_exit_ = std::make_unique<ExitReason>(reason);
   }
   // Stored before the parked mark is taken, both sequentially consistent:
   // a receive that parks after this sees it (receive_matching).
@@ -162,7 +162,7 @@ bool ProcessState::accept_down(Ref ref, Pid dead, std::optional<std::string> nam
 void ProcessState::mark_shutdown() {
   std::lock_guard lock(mu_);
   if (!alive_ || pending_exit_) return;
-  pending_exit_ = ExitReason::shutdown();
+  pending_exit_ = std::make_unique<ExitReason>(ExitReason::shutdown());
   exiting_.store(true, std::memory_order_seq_cst);
 }
 

@@ -123,9 +123,11 @@ class ProcessState final : public Schedulable, public Process {
   void forget_watcher(Ref ref);
   void forget_monitor(Ref ref);
   // Runs once when the process ends (Runtime::run waits on it). Set before launch.
-  void on_exit(std::function<void(const ExitReason&)> f) { on_exit_ = std::move(f); }
+  void on_exit(std::function<void(const ExitReason&)> f) {
+    on_exit_ = std::make_unique<std::function<void(const ExitReason&)>>(std::move(f));
+  }
   void notify_exit(const ExitReason& reason) {
-    if (on_exit_) on_exit_(reason);
+    if (on_exit_) (*on_exit_)(reason);
   }
 
  private:
@@ -145,28 +147,32 @@ class ProcessState final : public Schedulable, public Process {
   Node& node_;
   const std::uint8_t pool_shard_;
   std::atomic<std::uint32_t> refs_{0};
+  unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (RT-11)
   // Atomic: a Process& kept after its process ended may ask self() while
   // the object is readied for another process.
   std::atomic<Pid> pid_{};
   Body body_;
 
   mutable std::mutex mu_;
+  // (The small fields sit together: no padding between them.)
   bool alive_ = true;                                  // mu
   bool named_ = false;                                 // mu: holds a name in the registry
-  std::optional<ExitReason> pending_exit_;             // mu: a signal ended us
-  std::atomic<bool> exiting_{false};                   // pending_exit_ is set; read without mu
   bool trap_exit_ = false;                             // mu
-  std::unordered_set<Pid> links_;                      // mu
-  std::unordered_map<Ref, MonitorEntry> monitored_by_;  // mu: monitors others hold on us
-  std::unordered_map<Ref, Pid> monitors_;              // mu: monitors we hold
-  std::function<void(const ExitReason&)> on_exit_;     // set before launch
-
-  // Senders push without any lock; the saved queue inside is the owner's.
-  Mailbox mailbox_;
+  std::atomic<bool> exiting_{false};                   // pending_exit_ is set; read without mu
   // owner: a receive is running a guard, which may not receive or flush
   // (they would free or move the cell being matched: SPEC ERR-13).
   bool matching_ = false;
-  unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (RT-11)
+  // mu: a signal ended us. Boxed: most processes never get one, and a
+  // pointer is a tenth of an inline ExitReason.
+  std::unique_ptr<ExitReason> pending_exit_;
+  std::unordered_set<Pid> links_;                      // mu
+  std::unordered_map<Ref, MonitorEntry> monitored_by_;  // mu: monitors others hold on us
+  std::unordered_map<Ref, Pid> monitors_;              // mu: monitors we hold
+  // Set before launch, by Runtime::run only: boxed for the same reason.
+  std::unique_ptr<std::function<void(const ExitReason&)>> on_exit_;
+
+  // Senders push without any lock; the saved queue inside is the owner's.
+  Mailbox mailbox_;
 };
 
 }  // namespace actorspec::core
