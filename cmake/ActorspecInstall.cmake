@@ -12,6 +12,7 @@ set(object_dir ${CMAKE_INSTALL_LIBDIR}/actorspec/objects)
 # ---- headers ----
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/spec/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/backends/core/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/backends/stackful/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/guide/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 foreach(backend IN LISTS ACTORSPEC_BACKENDS)
   # An executor's header and the headers it includes, to reuse the executor.
@@ -31,8 +32,10 @@ function(actorspec_install_part part)
           FILE actorspec-${part}-targets.cmake)
 endfunction()
 
-# thread and the guide's programs need nothing beyond the core: they ship with it.
-actorspec_install_part(core actorspec_spec actorspec_core actorspec_guide actorspec_thread_executor actorspec_thread)
+# thread, the stackful toolkit and the guide's programs need nothing beyond
+# the core: they ship with it.
+actorspec_install_part(core actorspec_spec actorspec_core actorspec_stackful actorspec_guide actorspec_thread_executor
+                       actorspec_thread)
 set(ACTORSPEC_INSTALLED_PARTS)
 foreach(backend IN LISTS ACTORSPEC_BACKENDS)
   if(NOT backend STREQUAL "thread")

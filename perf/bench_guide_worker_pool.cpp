@@ -7,6 +7,10 @@
 // result (jobs/s as items_per_second). The pool is started and warmed, and
 // stopped (names freed) outside the timed region.
 
+#include <map>
+#include <stdexcept>
+#include <string>
+
 #include "actorspec_guide/worker_pool.hpp"
 #include "benchmarks.hpp"
 
@@ -21,7 +25,61 @@ std::int64_t await_results(Process& self, std::int64_t count) {
   return sum;
 }
 
+// A pool whose workers all died before they were Ready never answers: the
+// coordinator (GDE-9's) ignores their Down and waits for a Ready, the client
+// for its results, and the benchmark would hang. On a runtime that cannot
+// register the workers' names (caf: names are atoms of at most 10
+// characters, `pool-worker-0` is not one) that is every run. So the warm-up,
+// before the clock starts, waits at most kStall for each result (a gap no
+// live pool comes near), then says which worker names do not resolve and
+// why, as the benchmark's error. The timed region keeps the BEAM
+// counterpart's plain receive: once the warm-up got its results, a live
+// worker serves the rest (the pool hands jobs only to Ready workers).
+constexpr std::chrono::seconds kStall{10};
+
+class PoolStalled : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Which worker names do not resolve, and why (the first one's reason).
+std::string unresolved_workers(Process& self, int workers) {
+  std::string names, why;
+  for (int i = 0; i < workers; ++i) {
+    const std::string name = pool::worker_name(i);
+    std::string reason;
+    try {
+      if (self.whereis(name)) continue;
+      reason = "not registered";
+    } catch (const std::exception& e) {
+      reason = std::string("whereis throws: ") + e.what();
+    }
+    names += (names.empty() ? "" : ", ") + name;
+    if (why.empty()) why = name + ": " + reason;
+  }
+  return names.empty() ? "every worker name resolves" : "no worker " + names + " (" + why + ")";
+}
+
+void warm_up(Process& self, int workers) {
+  for (std::int64_t i = 0; i < 2 * workers; ++i) {
+    self.receive(on<pool::Result>([](pool::Result) {}), after(kStall, [&] {
+                   throw PoolStalled("the pool gave no result for " + std::to_string(kStall.count()) +
+                                     " s in its warm-up: " + unresolved_workers(self, workers));
+                 }));
+  }
+}
+
+// A stalled pool stalls every repetition alike: the later ones report the
+// first one's error at once instead of waiting kStall again. Per backend.
+std::map<std::string, std::string>& stalled() {
+  static std::map<std::string, std::string> by_backend;
+  return by_backend;
+}
+
 void guide_worker_pool(benchmark::State& state, const BackendInfo& backend, int workers, std::int64_t jobs) {
+  if (auto it = stalled().find(backend.name); it != stalled().end()) {
+    state.SkipWithError(("an earlier repetition stalled: " + it->second).c_str());
+    return;
+  }
   auto rt = make_runtime_or_skip(state, backend);
   if (!rt) return;
   state.SetLabel("ns per job through the guide's WorkerPool (" + std::to_string(workers) +
@@ -30,8 +88,13 @@ void guide_worker_pool(benchmark::State& state, const BackendInfo& backend, int 
     const Pid me = self.self();
     auto [coord, ref] = self.spawn_monitor(pool::coordinator);
     self.send(coord, pool::StartWorkers{workers});
-    for (std::int64_t id = 0; id < 2 * workers; ++id) self.send(coord, pool::Job{id, id, me});  // warm-up
-    await_results(self, 2 * workers);
+    for (std::int64_t id = 0; id < 2 * workers; ++id) self.send(coord, pool::Job{id, id, me});
+    try {
+      warm_up(self, workers);
+    } catch (const PoolStalled& e) {
+      stalled().emplace(backend.name, e.what());
+      throw;
+    }
     std::int64_t expected = 0;
     const auto t0 = Clock::now();
     for (std::int64_t id = 0; id < jobs; ++id) {

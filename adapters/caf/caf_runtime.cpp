@@ -15,6 +15,7 @@
 #include "caf_runtime.hpp"
 
 #include <cxxabi.h>
+#include <sys/resource.h>
 
 #include <caf/all.hpp>
 #include <caf/logger.hpp>
@@ -24,10 +25,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <fstream>
 #include <future>
 #include <mutex>
+#include <system_error>
 #include <typeinfo>
 #include <unordered_map>
 #include <unordered_set>
@@ -60,7 +64,12 @@ class CafProcess;
 // The process running on this thread: a blocking actor owns its thread.
 thread_local CafProcess* current_process = nullptr;
 
-Pid pid_of(const caf::actor_addr& a) { return a ? Pid(a.id()) : Pid(); }
+// Pids and refs are unique across every runtime of the program (SPEC
+// RT-15): CAF numbers actors per actor_system, so each runtime's first
+// process would be the same pid. The adapter issues its own and keeps the
+// mapping both ways.
+std::atomic<std::uint64_t> next_pid{1};
+std::atomic<std::uint64_t> next_ref{1};
 
 Envelope wrap(Message m) { return Envelope{std::make_shared<Message>(std::move(m))}; }
 
@@ -101,10 +110,35 @@ void anon_exit(const caf::actor& a, caf::error reason) {
              nullptr);
 }
 
+std::string first_line_of(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  return std::getline(in, line) ? line : "?";
+}
+
+std::string rlimit_text(int resource, bool bytes) {
+  rlimit r{};
+  if (getrlimit(resource, &r) != 0) return "?";
+  if (r.rlim_cur == RLIM_INFINITY) return "unlimited";
+  return bytes ? std::to_string(r.rlim_cur >> 20) + " MiB" : std::to_string(r.rlim_cur);
+}
+
+// std::thread's failure has several causes; name every limit that may be
+// the one hit, with its value, so the user knows what to raise (SPEC RT-14).
+std::string thread_limit_report(const std::system_error& e, std::size_t running) {
+  return std::string("CAF could not start a thread for the process (") + e.what() + ") with " +
+         std::to_string(running) + " process threads running; limits: vm.max_map_count=" +
+         first_line_of("/proc/sys/vm/max_map_count") +
+         ", kernel.threads-max=" + first_line_of("/proc/sys/kernel/threads-max") +
+         ", RLIMIT_NPROC=" + rlimit_text(RLIMIT_NPROC, false) + ", RLIMIT_AS=" + rlimit_text(RLIMIT_AS, true);
+}
+
 enum class SpawnMode { plain, link, monitor };
 
-// The runtime whose process runs on this thread, for ProcessThreadHook.
+// The runtime whose process runs on this thread, for ProcessThreadHook,
+// and that process's pid (from its spawn to the end of its thread).
 thread_local CafRuntime* process_thread_of = nullptr;
+thread_local Pid process_thread_pid;
 
 // CAF calls thread hooks on each of its threads; a process's thread tells
 // its runtime when it is done, after CAF's cleanup of the actor.
@@ -127,7 +161,20 @@ class CafRuntime final : public Runtime {
     // runtime shut down from another thread would wait forever.
     caf::logger::set_current_actor_system(nullptr);
   }
-  ~CafRuntime() override { shutdown(); }
+  ~CafRuntime() override {
+    if (process_thread_of == this) {
+      // Shutdown would wait for the very process running this destructor,
+      // and no exception may leave a destructor: the report (SPEC RT-16).
+      const Pid pid = process_thread_pid;
+      std::fprintf(stderr,
+                   "actorspec: the last reference to a caf runtime was dropped inside its own process %s; "
+                   "a runtime cannot be destroyed by one of its processes. Keep a reference outside the "
+                   "runtime (e.g. in main) until it is shut down.\n",
+                   pid.to_string().c_str());
+      std::abort();
+    }
+    shutdown();
+  }
 
   std::string_view backend() const override { return "caf"; }
   unsigned workers() const override { return 0; }
@@ -166,7 +213,7 @@ class CafRuntime final : public Runtime {
   std::optional<Pid> whereis(std::string_view name) override {
     auto a = named(name);
     if (!a) return std::nullopt;
-    return Pid(a.id());
+    return pid_of(a.address());
   }
 
   std::size_t process_count() const override {
@@ -239,7 +286,18 @@ class CafRuntime final : public Runtime {
 
   caf::actor_system& system() { return *system_; }
 
-  Ref next_ref() { return Ref(++last_ref_); }
+  CafProcess& adopt(std::unique_ptr<CafProcess> process);
+
+  Ref make_ref() { return Ref(next_ref.fetch_add(1, std::memory_order_relaxed)); }
+
+  // The pid this runtime issued for a CAF actor; none for CAF's own actors
+  // (its registry holds some) and for no actor.
+  Pid pid_of(const caf::actor_addr& a) const {
+    if (!a) return Pid();
+    std::lock_guard lock(mu_);
+    auto it = pid_by_caf_.find(a.id());
+    return it == pid_by_caf_.end() ? Pid() : Pid(it->second);
+  }
 
   void process_thread_done() {
     std::lock_guard lock(mu_);
@@ -281,7 +339,6 @@ class CafRuntime final : public Runtime {
 
   caf::actor_system_config config_;
   std::unique_ptr<caf::actor_system> system_;
-  std::atomic<std::uint64_t> last_ref_{0};
   std::mutex shutdown_mu_;
 
   mutable std::mutex mu_;
@@ -289,7 +346,12 @@ class CafRuntime final : public Runtime {
   bool stopping_ = false;                                        // mu_
   // Every process ever spawned: CAF answers link and monitor of a dead
   // actor through its handle, so the handle outlives the actor.
-  std::unordered_map<std::uint64_t, caf::actor> actors_;        // mu_
+  std::unordered_map<std::uint64_t, caf::actor> actors_;        // mu_, by pid
+  std::unordered_map<caf::actor_id, std::uint64_t> pid_by_caf_;  // mu_
+  // A body may let its Process& escape; it stays safe to call (every call
+  // throws NotInProcess once the process ended) until the runtime is
+  // destroyed (SPEC ERR-12), so the runtime owns the process objects.
+  std::unordered_map<std::uint64_t, std::unique_ptr<CafProcess>> processes_;  // mu_
   std::unordered_set<std::uint64_t> alive_;                      // mu_
   std::size_t process_threads_ = 0;                              // mu_
   std::unordered_map<std::uint64_t, std::unordered_set<std::uint64_t>> links_;  // mu_
@@ -297,7 +359,7 @@ class CafRuntime final : public Runtime {
 
 class CafProcess final : public Process {
  public:
-  CafProcess(CafRuntime& rt, caf::blocking_actor* self) : rt_(rt), self_(self), pid_(self->id()) {}
+  CafProcess(CafRuntime& rt, caf::blocking_actor* self, Pid pid) : rt_(rt), self_(self), pid_(pid) {}
 
   void main(const Body& body) {
     current_process = this;
@@ -327,6 +389,17 @@ class CafProcess final : public Process {
   Pid self() const override { return pid_; }
   Runtime& runtime() override { return rt_; }
 
+  // A receive's clauses run their guards here; a guard must not receive
+  // (SPEC ERR-13: receive and demonitor(flush) inside one throw BadArg).
+  int match_in_guard(MatchRef match, const Message& m) {
+    in_guard_ = true;
+    struct Leave {
+      bool& flag;
+      ~Leave() { flag = false; }
+    } leave{in_guard_};
+    return match(m);
+  }
+
   void send_message(Pid to, Message m) override {
     enter("send");
     if (auto a = rt_.find(to)) self_->send(a, wrap(std::move(m)));
@@ -350,7 +423,7 @@ class CafProcess final : public Process {
   }
   std::pair<Pid, Ref> spawn_monitor(Body body) override {
     enter("spawn_monitor");
-    const Ref ref = rt_.next_ref();
+    const Ref ref = rt_.make_ref();
     // Recorded before the child can end: its down_msg needs the ref.
     const Pid child = rt_.spawn_from(this, std::move(body), SpawnMode::monitor);
     add_monitor(child, ref);
@@ -390,11 +463,11 @@ class CafProcess final : public Process {
     // CAF monitors handles, not names: resolve once, now.
     auto a = rt_.named(name);
     if (!a) {
-      const Ref ref = rt_.next_ref();
+      const Ref ref = rt_.make_ref();
       post(Down{ref, Pid(), std::string(name), ExitReason::noproc()});
       return ref;
     }
-    return monitor_as(Pid(a.id()), std::string(name));
+    return monitor_as(rt_.pid_of(a.address()), std::string(name));
   }
 
   bool demonitor(Ref ref, DemonitorOption option) override;
@@ -433,7 +506,10 @@ class CafProcess final : public Process {
   std::vector<std::string> registered() override {
     enter("registered");
     std::vector<std::string> out;
-    for (auto& [key, _] : rt_.system().registry().named_actors()) out.push_back(caf::to_string(key));
+    // The names of this runtime's processes: CAF's registry also holds
+    // CAF's own service actors (SpawnServ, ConfigServ), which are none.
+    for (auto& [key, a] : rt_.system().registry().named_actors())
+      if (rt_.pid_of(a->address())) out.push_back(caf::to_string(key));
     return out;
   }
 
@@ -474,7 +550,7 @@ class CafProcess final : public Process {
   }
 
   Ref monitor_as(Pid target, std::optional<std::string> name) {
-    const Ref ref = rt_.next_ref();
+    const Ref ref = rt_.make_ref();
     auto a = rt_.find(target);
     if (!a) {
       post(Down{ref, target, std::move(name), ExitReason::noproc()});
@@ -490,6 +566,7 @@ class CafProcess final : public Process {
   caf::blocking_actor* self_;
   const Pid pid_;
   bool trap_exit_ = false;
+  bool in_guard_ = false;
   std::optional<ExitReason> pending_exit_;
   std::unordered_map<std::uint64_t, std::deque<Monitor>> monitors_;
   std::unordered_map<std::uint64_t, std::deque<Monitor>> dropped_;
@@ -499,18 +576,32 @@ void ProcessThreadHook::thread_terminates() {
   if (CafRuntime* rt = std::exchange(process_thread_of, nullptr)) rt->process_thread_done();
 }
 
+CafProcess& CafRuntime::adopt(std::unique_ptr<CafProcess> process) {
+  CafProcess& p = *process;
+  std::lock_guard lock(mu_);
+  processes_.emplace(p.self().id(), std::move(process));
+  return p;
+}
+
 Pid CafRuntime::spawn_from(CafProcess* parent, Body body, SpawnMode mode,
                            std::function<void(const caf::error&)> on_end) {
   // The contract's check (CAF would run the empty function and fail in it).
   if (!body) throw BadArg("spawn needs a callable body; this one is empty");
-  auto fun = [this, body = std::move(body)](caf::blocking_actor* self) mutable {
+  const Pid pid(next_pid.fetch_add(1, std::memory_order_relaxed));
+  auto fun = [this, pid, body = std::move(body)](caf::blocking_actor* self) mutable {
     process_thread_of = this;
-    CafProcess process(*this, self);
+    process_thread_pid = pid;
+    CafProcess& process = adopt(std::make_unique<CafProcess>(*this, self, pid));
     process.main(body);
     // Its captures may hold what a watcher waits for: gone before the
     // down_msg, which CAF sends after this returns (CAF itself keeps the
     // function until the actor object dies).
     body = nullptr;
+    // Uncounted before CAF's cleanup sends the down_msg and exit_msgs: CAF
+    // runs a monitor attached after the attach_functor below first (its
+    // attachables run newest first), so a watcher could see the Down while
+    // process_count still counted the process (SPEC RT-5).
+    note_ended(pid.id());
   };
   caf::actor a;
   {
@@ -518,37 +609,50 @@ Pid CafRuntime::spawn_from(CafProcess* parent, Body body, SpawnMode mode,
     // nobody can learn the pid before it resolves to the handle.
     std::lock_guard lock(mu_);
     if (stopping_) throw RuntimeStopped();
-    if (!parent) {
-      a = system_->spawn(std::move(fun));
-    } else if (mode == SpawnMode::link) {
-      a = parent->caf_self()->spawn<caf::linked>(std::move(fun));
-    } else if (mode == SpawnMode::monitor) {
-      a = parent->caf_self()->spawn<caf::monitored>(std::move(fun));
-    } else {
-      a = parent->caf_self()->spawn(std::move(fun));
+    try {
+      if (!parent) {
+        a = system_->spawn(std::move(fun));
+      } else if (mode == SpawnMode::link) {
+        a = parent->caf_self()->spawn<caf::linked>(std::move(fun));
+      } else if (mode == SpawnMode::monitor) {
+        a = parent->caf_self()->spawn<caf::monitored>(std::move(fun));
+      } else {
+        a = parent->caf_self()->spawn(std::move(fun));
+      }
+    } catch (const std::system_error& e) {
+      // std::thread could not start the actor's thread (SPEC RT-14). CAF
+      // 0.17's blocking_actor::launch counted the detached thread before
+      // starting it and never uncounts it when the start fails, so
+      // ~actor_system would wait for it forever: the count is CAF's own
+      // bookkeeping of a thread that does not exist, given back here.
+      system_->dec_detached_threads();
+      throw SystemLimit(thread_limit_report(e, process_threads_));
     }
-    actors_.emplace(a.id(), a);
-    alive_.insert(a.id());
+    actors_.emplace(pid.id(), a);
+    pid_by_caf_.emplace(a.id(), pid.id());
+    alive_.insert(pid.id());
     ++process_threads_;
     if (mode == SpawnMode::link) {
-      links_[a.id()].insert(parent->self().id());
-      links_[parent->self().id()].insert(a.id());
+      links_[pid.id()].insert(parent->self().id());
+      links_[parent->self().id()].insert(pid.id());
     }
   }
   // Spawning, too, leaves the logger in the caller's thread locals (see the
   // constructor); a process's thread ends, an outside thread may not.
   if (!parent) caf::logger::set_current_actor_system(nullptr);
   // Outside the lock: on an actor that already ended, CAF runs it at once.
-  const auto id = a.id();
-  a->attach_functor([this, id, on_end = std::move(on_end)](const caf::error& reason) {
+  // note_ended again for an actor whose function never ran (harmless
+  // twice); run's on_end needs it either way.
+  a->attach_functor([this, id = pid.id(), on_end = std::move(on_end)](const caf::error& reason) {
     note_ended(id);
     if (on_end) on_end(reason);
   });
-  return Pid(id);
+  return pid;
 }
 
 std::optional<Received> CafProcess::receive_matching(MatchRef match, std::optional<std::chrono::nanoseconds> timeout) {
   enter("receive");
+  if (in_guard_) throw BadArg("receive called inside a receive guard; a guard must only look at the message it is given");
   if (timeout && timeout->count() < 0) throw InvalidTimeout();
   std::optional<Clock::time_point> deadline;
   if (timeout) deadline = Clock::now() + *timeout;
@@ -558,8 +662,18 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
     std::optional<ExitReason> fatal;
     bool timed_out = false;
 
+    // Once shutdown has begun, whatever wakes the receive ends the process
+    // with shutdown (SPEC RT-6): a message, or the Down or Exit of another
+    // process the shutdown ended first, may come before this one's own
+    // exit_msg, and must not let the process act on it.
+    auto stopping = [&] {
+      if (!rt_.stopping()) return false;
+      fatal = ExitReason::shutdown();
+      return true;
+    };
     auto on_message = [&](Envelope& e) -> caf::result<void> {
-      const int clause = match(*e.message);
+      if (stopping()) return caf::unit;
+      const int clause = match_in_guard(match, *e.message);
       if (clause < 0) return caf::skip;
       got = Received{clause, std::move(*e.message)};
       return caf::unit;
@@ -569,12 +683,9 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
     // signal or a shutdown ends the process; a trapping process gets an
     // Exit message; otherwise normal is dropped and any other reason ends it.
     auto on_exit = [&](caf::exit_msg& em) -> caf::result<void> {
-      const Pid from = pid_of(em.source);
+      const Pid from = rt_.pid_of(em.source);
       rt_.forget_link(pid_, from);
-      if (rt_.stopping()) {
-        fatal = ExitReason::shutdown();
-        return caf::unit;
-      }
+      if (stopping()) return caf::unit;
       if (is_kill_signal(em.reason)) {
         fatal = ExitReason::killed();
         return caf::unit;
@@ -582,7 +693,7 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
       ExitReason reason = from_caf(em.reason);
       if (trap_exit_) {
         Message m = Message::of(Exit{from, std::move(reason)});
-        const int clause = match(m);
+        const int clause = match_in_guard(match, m);
         if (clause < 0) return caf::skip;
         got = Received{clause, std::move(m)};
         return caf::unit;
@@ -594,14 +705,15 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
     // so one may stand for any monitor of that actor not yet answered:
     // the first whose Down the receive accepts takes it.
     auto on_down = [&](caf::down_msg& dm) -> caf::result<void> {
-      const Pid from = pid_of(dm.source);
+      if (stopping()) return caf::unit;
+      const Pid from = rt_.pid_of(dm.source);
       const ExitReason reason = from_caf(dm.reason);
       for (auto* table : {&monitors_, &dropped_}) {
         auto it = table->find(from.id());
         if (it == table->end()) continue;
         for (auto mon = it->second.begin(); mon != it->second.end(); ++mon) {
           Message m = Message::of(Down{mon->ref, from, mon->name, reason});
-          const int clause = match(m);
+          const int clause = match_in_guard(match, m);
           if (clause < 0) continue;
           it->second.erase(mon);
           got = Received{clause, std::move(m)};
@@ -615,7 +727,7 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
       const auto left = std::max(Clock::duration::zero(), *deadline - Clock::now());
       self_->receive(on_message, on_exit, on_down,
                      caf::after(std::chrono::duration_cast<std::chrono::microseconds>(left)) >>
-                         [&] { timed_out = true; });
+                         [&] { timed_out = !stopping(); });
     } else {
       self_->receive(on_message, on_exit, on_down);
     }
@@ -629,6 +741,8 @@ std::optional<Received> CafProcess::receive_matching(MatchRef match, std::option
 
 bool CafProcess::demonitor(Ref ref, DemonitorOption option) {
   enter("demonitor");
+  if (in_guard_ && option == DemonitorOption::flush)
+    throw BadArg("demonitor with flush called inside a receive guard; it would remove messages the receive is scanning");
   std::optional<std::uint64_t> target;
   for (auto& [id, refs] : monitors_) {
     for (auto it = refs.begin(); it != refs.end(); ++it) {
@@ -655,7 +769,7 @@ bool CafProcess::demonitor(Ref ref, DemonitorOption option) {
     const bool others = target && !monitors_[*target].empty();
     self_->receive(
         [&](caf::down_msg& dm) -> caf::result<void> {
-          if (target && !others && dm.source.id() == *target) return caf::unit;
+          if (target && !others && rt_.pid_of(dm.source) == Pid(*target)) return caf::unit;
           return caf::skip;
         },
         [&](Envelope& e) -> caf::result<void> {

@@ -5,11 +5,9 @@
 #include <boost/fiber/policy.hpp>
 #include <boost/fiber/properties.hpp>
 
-#include <cstdio>
-#include <cstdlib>
 #include <thread>
 
-#include "actorspec/core/overflow_report.hpp"
+#include "actorspec/stackful/overflow_check.hpp"
 #include "parker.hpp"
 
 namespace actorspec::fiber_backend {
@@ -25,16 +23,7 @@ FiberSlot& slot_of(core::Schedulable& p) { return static_cast<FiberSlot&>(*p.slo
 
 // After every switch onto a process: for the overflow report.
 void running(const core::Schedulable& process, const StackBounds& stack) {
-  const std::size_t guard = StackPool::guard_size();
-  core::running_on_stack(&process, "fiber", static_cast<char*>(stack.bottom) + guard, stack.size - guard, guard);
-}
-
-[[noreturn]] void stack_overflow(const StackBounds& stack) {
-  std::fprintf(stderr,
-               "actorspec fiber backend: a process overflowed its %zu-byte stack; "
-               "raise RuntimeOptions::stack_size\n",
-               stack.size);
-  std::abort();
+  stackful::running_on(&process, "fiber", stack);
 }
 
 unsigned default_workers(unsigned requested) {
@@ -43,10 +32,43 @@ unsigned default_workers(unsigned requested) {
   return hw ? hw : 1;
 }
 
+// The StackAllocator Boost.Context asks for: the runtime's pool, through
+// the calling worker's own cache (Boost.Fiber frees an ended fiber's stack
+// on the worker that ran it last). It also reports where the stack lies.
+class PooledStack {
+ public:
+  PooledStack(stackful::StackPool& stacks, const WorkerPool& workers, StackBounds* allocated)
+      : stacks_(&stacks), workers_(&workers), allocated_(allocated) {}
+
+  boost::context::stack_context allocate() {
+    const StackBounds b = stacks_->allocate(cache());
+    if (allocated_) *allocated_ = b;
+    allocated_ = nullptr;  // only meaningful during the one allocation
+    boost::context::stack_context sctx;
+    sctx.size = b.size;
+    sctx.sp = static_cast<char*>(b.bottom) + b.size;
+    return sctx;
+  }
+  void deallocate(boost::context::stack_context& sctx) noexcept {
+    stacks_->deallocate(static_cast<char*>(sctx.sp) - sctx.size, cache());
+  }
+
+ private:
+  unsigned cache() const noexcept {
+    const unsigned w = workers_->worker_index();
+    return w == WorkerPool::kNotAWorker ? stackful::StackPool::kNoCache : w;
+  }
+
+  stackful::StackPool* stacks_;
+  const WorkerPool* workers_;
+  StackBounds* allocated_;
+};
+
 }  // namespace
 
 FiberExecutor::FiberExecutor(unsigned workers, std::size_t stack_size)
-    : stacks_(stack_size ? stack_size : kDefaultStackSize), pool_(default_workers(workers)) {}
+    : stacks_(stack_size ? stack_size : kDefaultStackSize, default_workers(workers)),
+      pool_(default_workers(workers)) {}
 
 FiberExecutor::~FiberExecutor() { join(); }
 
@@ -57,8 +79,9 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
   auto* tag = new FiberTag(this, &process);
   boost::intrusive_ptr<boost::fibers::context> fiber;
   try {
+    CreationSwitch on_new_stack(tag->tsan_fiber);
     fiber = boost::fibers::make_worker_context_with_properties(
-        boost::fibers::launch::post, tag, PooledStack(stacks_, &slot.stack),
+        boost::fibers::launch::post, tag, PooledStack(stacks_, pool_, &slot.stack),
         [this, &process, stack = &slot.stack, entry = std::move(entry)]() mutable {
           now_running_on(*stack);
           pool_.after_switch();
@@ -66,7 +89,7 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
           const StackBounds bounds = *stack;  // the slot goes with the process
           entry();
           entry = nullptr;  // may destroy the process and its slot
-          if (!StackPool::canary_intact(bounds)) stack_overflow(bounds);
+          stackful::check_stack("fiber", bounds);
           finished();
         });
   } catch (...) {
@@ -97,7 +120,7 @@ void FiberExecutor::finished() {
 
 bool FiberExecutor::park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) {
   FiberSlot& slot = slot_of(process);
-  if (!StackPool::canary_intact(slot.stack)) stack_overflow(slot.stack);
+  stackful::check_stack("fiber", slot.stack);
   const bool woken = slot.parker.park(deadline);
   running(process, slot.stack);
   return woken;

@@ -8,21 +8,16 @@
 #include <mutex>
 
 #include "actorspec/core/executor.hpp"
-#include "stack_pool.hpp"
+#include "actorspec/stackful/stack_pool.hpp"
 #include "worker_pool.hpp"
 
 namespace actorspec::fiber_backend {
 
 class FiberExecutor final : public core::Executor {
  public:
-  // A process body is a loop around receive, not a deep recursion; 128 KiB
-  // leaves room for formatting, exceptions and test assertions. Only the
-  // pages a process touches cost memory. Sanitizer builds use bigger frames.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  static constexpr std::size_t kDefaultStackSize = 512 * 1024;
-#else
-  static constexpr std::size_t kDefaultStackSize = 128 * 1024;
-#endif
+  // Usable stack bytes per process when none are asked for (the stackful
+  // backends' one default).
+  static constexpr std::size_t kDefaultStackSize = stackful::kDefaultStackSize;
 
   // workers == 0: std::thread::hardware_concurrency(); stack_size == 0: the default.
   FiberExecutor(unsigned workers, std::size_t stack_size);
@@ -37,12 +32,12 @@ class FiberExecutor final : public core::Executor {
   void join() override;
 
   // Usable bytes per process stack, the guard page not included.
-  std::size_t stack_size() const { return stacks_.stack_size() - StackPool::guard_size(); }
+  std::size_t stack_size() const { return stacks_.usable_size(); }
 
  private:
   void finished();
 
-  StackPool stacks_;  // declared before pool_: outlives every fiber
+  stackful::StackPool stacks_;  // declared before pool_: outlives every fiber
   WorkerPool pool_;
   std::mutex mu_;
   std::condition_variable all_done_;

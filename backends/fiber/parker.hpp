@@ -2,9 +2,9 @@
 // Parks a process's fiber (never its thread) and wakes it from any thread,
 // with or without a deadline: the backend's park/wake.
 //
-// A parked fiber belongs to no worker. It announces the park (PARKING),
-// switches away, and the worker it left detaches it right after the switch
-// (PARKED). A wake then moves it straight onto the pool's shared ready queue,
+// A parked fiber belongs to no worker. It announces the park (parking, in
+// the stackful toolkit's ParkWord), switches away, and the worker it left
+// detaches it right after the switch (parked). A wake then moves it straight onto the pool's shared ready queue,
 // where any worker picks it up; a deadline is a timer in the pool that does
 // the same with a "timed out" result. Nothing waits for the worker the fiber
 // last ran on, so a process busy in its own code (no preemption in C++)
@@ -19,9 +19,23 @@
 #include <cstdint>
 #include <optional>
 
-#include "switch_hooks.hpp"
+#include "actorspec/stackful/park_word.hpp"
+#include "actorspec/stackful/switch_hooks.hpp"
 
 namespace actorspec::fiber_backend {
+
+// The stackful toolkit (backends/stackful), by the short names used here.
+using stackful::CreationSwitch;
+using stackful::EhState;
+using stackful::kTsanBuild;
+using stackful::now_running_on;
+using stackful::restore_thread_eh_state;
+using stackful::StackBounds;
+using stackful::take_thread_eh_state;
+using stackful::tsan_create_fiber;
+using stackful::tsan_current_fiber;
+using stackful::tsan_destroy_fiber;
+using stackful::tsan_switch_to_fiber;
 
 class WorkerPool;
 
@@ -47,21 +61,6 @@ class Parker {
  private:
   friend class WorkerPool;
 
-  // The state word: a tag in the low bits; PARKING and PARKED also carry
-  // the park's epoch, so a timer of an earlier park can never claim a later one.
-  enum Tag : std::uint64_t {
-    kIdle = 0,
-    kPermit = 1,               // an unpark nobody consumed yet
-    kReadyWoken = 2,           // made (or being made) ready by an unpark
-    kReadyTimedOut = 3,        // made (or being made) ready by its timer
-    kReadyTimedOutPermit = 4,  // ... and an unpark came before it ran
-    kParking = 5,              // announced; still switching away from its worker
-    kParked = 6,               // detached from every worker, in no queue
-  };
-  static constexpr std::uint64_t kTagBits = 3;
-  static constexpr std::uint64_t kTagMask = (1u << kTagBits) - 1;
-  static std::uint64_t with_epoch(std::uint64_t epoch, Tag tag) { return epoch << kTagBits | tag; }
-
   // On the worker the fiber left, once it is off its stack: detaches it and
   // lets it float, or queues it if it was claimed meanwhile.
   void finish_parking(std::uint64_t epoch) noexcept;
@@ -70,8 +69,7 @@ class Parker {
   // ready, or nullptr (woken already, or finish_parking will queue it).
   boost::fibers::context* fire_timer_locked() noexcept;
 
-  std::atomic<std::uint64_t> state_{kIdle};
-  std::uint64_t epoch_ = 0;  // owner only
+  stackful::ParkWord word_;
   WorkerPool* pool_ = nullptr;
   boost::fibers::context* fiber_ = nullptr;
   StackBounds stack_;

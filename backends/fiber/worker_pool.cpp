@@ -180,6 +180,11 @@ bool WorkerPool::is_worker_thread() const noexcept {
   return w != nullptr && w->pool == this;
 }
 
+unsigned WorkerPool::worker_index() const noexcept {
+  const WorkerIdentity* w = current_worker_identity();
+  return w != nullptr && w->pool == this ? w->index : kNotAWorker;
+}
+
 void WorkerPool::run_worker(unsigned index) {
   Worker& self = *workers_[index];
   set_current_worker_identity(&self.identity);

@@ -70,6 +70,9 @@ class WorkerPool {
 
   // True on the pool's worker threads.
   bool is_worker_thread() const noexcept;
+  // The calling worker's index (0..size()-1), or kNotAWorker.
+  static constexpr unsigned kNotAWorker = static_cast<unsigned>(-1);
+  unsigned worker_index() const noexcept;
 
   // Queues a ready fiber context that belongs to no scheduler (a new one,
   // made with boost::fibers::make_worker_context, or a parked one a Parker

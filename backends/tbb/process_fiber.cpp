@@ -1,10 +1,9 @@
 #include "process_fiber.hpp"
 
-#include <cstdio>
-#include <cstdlib>
+#include <oneapi/tbb/task_arena.h>
 
 #include "actorspec/core/overflow_report.hpp"
-#include "stack_pool.hpp"
+#include "actorspec/stackful/overflow_check.hpp"
 #include "tbb_executor.hpp"
 
 namespace actorspec::tbb_backend {
@@ -12,40 +11,35 @@ namespace {
 
 namespace ctx = boost::context;
 
-enum : std::uint64_t {
-  kRunning = 0,
-  kNotified = 1,
-  kParking = 2,
-  kParked = 3,
-  kPhase = 3,
-  kTimedOut = 4,  // set with `running` by the timer; park returns false
-  kSeqOne = 8,    // the park number counts in the bits above
-};
-
-constexpr std::uint64_t phase(std::uint64_t s) { return s & kPhase; }
-constexpr std::uint64_t park_seq(std::uint64_t s) { return s / kSeqOne; }
-constexpr std::uint64_t with_phase(std::uint64_t s, std::uint64_t p) { return (s & ~kPhase) | p; }
-
-constexpr auto kAcqRel = std::memory_order_acq_rel;
-constexpr auto kAcquire = std::memory_order_acquire;
-
 thread_local ProcessFiber* running_fiber = nullptr;
 
+// The calling worker's stack cache in `executor`'s pool: its slot in the
+// arena when it runs one of the executor's processes (a spawn, or a stack
+// freed as its process ends), else none.
+unsigned stack_cache_here(const TbbExecutor& executor) {
+  const ProcessFiber* f = ProcessFiber::running_here();
+  if (f == nullptr || &f->executor() != &executor) return stackful::StackPool::kNoCache;
+  const int slot = tbb::this_task_arena::current_thread_index();
+  return slot >= 0 && static_cast<unsigned>(slot) < executor.workers() ? static_cast<unsigned>(slot)
+                                                                        : stackful::StackPool::kNoCache;
+}
+
 // A Boost.Context stack allocator over the runtime's pool; it also tells the
-// fiber where its stack is (for the canary and the sanitizers).
+// fiber where its stack is (for the overflow check and the sanitizers).
 struct PooledStack {
-  StackPool* pool;
-  void** bottom;
+  TbbExecutor* executor;
+  stackful::StackBounds* bounds;
 
   ctx::stack_context allocate() {
-    void* stack = pool->acquire();
-    *bottom = stack;
+    *bounds = executor->stacks().allocate(stack_cache_here(*executor));
     ctx::stack_context sc;
-    sc.size = pool->stack_size();
-    sc.sp = static_cast<char*>(stack) + sc.size;
+    sc.size = bounds->size;
+    sc.sp = static_cast<char*>(bounds->bottom) + sc.size;
     return sc;
   }
-  void deallocate(ctx::stack_context& sc) noexcept { pool->release(static_cast<char*>(sc.sp) - sc.size); }
+  void deallocate(ctx::stack_context& sc) noexcept {
+    executor->stacks().deallocate(static_cast<char*>(sc.sp) - sc.size, stack_cache_here(*executor));
+  }
 };
 
 }  // namespace
@@ -54,8 +48,8 @@ ProcessFiber::ProcessFiber(TbbExecutor& executor, core::Schedulable& process, st
     : executor_(executor), process_(&process), entry_(std::move(entry)) {
   process_created(switch_);
   try {
-    CreationSwitch on_new_stack(switch_);
-    context_ = ctx::fiber(std::allocator_arg, PooledStack{&executor.stacks(), &stack_bottom_},
+    stackful::CreationSwitch on_new_stack(switch_.tsan_fiber);
+    context_ = ctx::fiber(std::allocator_arg, PooledStack{&executor, &stack_},
                           [this](ctx::fiber&& worker) { return body(std::move(worker)); });
   } catch (...) {  // no stack: the destructor will not run
     process_destroyed(switch_);
@@ -70,7 +64,7 @@ void ProcessFiber::start() {
   TbbExecutor& executor = executor_;
   // Pairs with the acquire in run_slice. TBB's queue orders them too, but
   // libtbb is not instrumented, so ThreadSanitizer would not see it.
-  state_.store(kRunning, std::memory_order_release);
+  word_.release();
   executor.enqueue(*this);
 }
 
@@ -92,18 +86,13 @@ ctx::fiber ProcessFiber::body(ctx::fiber&& worker) {
 }
 
 void ProcessFiber::run_slice() {
-  (void)state_.load(kAcquire);  // see start(); a wake's or the timer's CAS also releases
+  word_.acquire();  // see start(); a wake's or the timer's CAS also releases
   ProcessFiber* const outer = running_fiber;
   running_fiber = this;
   core::prepare_overflow_reports();
   for (;;) {
-    {
-      const std::size_t guard = StackPool::guard_pages_supported() ? StackPool::guard_size() : 0;
-      const std::size_t page = StackPool::guard_size();
-      core::running_on_stack(process_, "tbb", static_cast<char*>(stack_bottom_) + page,
-                             executor_.stacks().stack_size() - page, guard);
-    }
-    WorkerSwitch into(switch_, stack_bottom_, executor_.stacks().stack_size());
+    stackful::running_on(process_, "tbb", stack_);
+    WorkerSwitch into(switch_, stack_.bottom, stack_.size);
     context_ = std::move(context_).resume();
     into.returned(switch_);
     if (!context_) {  // the process ended; its stack is back in the pool
@@ -119,11 +108,11 @@ void ProcessFiber::run_slice() {
       running_fiber = outer;
       // Publishes this slice's writes (context_) to the worker that runs the
       // next one, as a wake's CAS does: run_slice starts with an acquire.
-      state_.fetch_add(0, std::memory_order_release);
+      word_.release();
       executor_.enqueue(*this);  // from here another worker may run it
       return;
     }
-    if (publish_parked()) {
+    if (word_.publish_parked(parking_epoch_)) {
       // From here another thread may resume or free this fiber.
       running_fiber = outer;
       return;
@@ -132,36 +121,15 @@ void ProcessFiber::run_slice() {
   }
 }
 
-bool ProcessFiber::publish_parked() {
-  std::uint64_t s = state_.load(kAcquire);
-  while (phase(s) == kParking)
-    if (state_.compare_exchange_weak(s, with_phase(s, kParked), kAcqRel, kAcquire)) return true;
-  return false;
-}
-
 bool ProcessFiber::park(std::optional<core::Clock::time_point> deadline) {
-  std::uint64_t s = state_.load(kAcquire);
-  std::uint64_t parking;
-  for (;;) {
-    if (phase(s) == kNotified) {
-      if (state_.compare_exchange_weak(s, with_phase(s, kRunning), kAcqRel, kAcquire)) return true;
-      continue;
-    }
-    // Only the process itself parks, so the phase here is `running`.
-    parking = with_phase(s + kSeqOne, kParking);
-    if (state_.compare_exchange_weak(s, parking, kAcqRel, kAcquire)) break;
-  }
+  if (word_.consume_permit_or_begin(parking_epoch_)) return true;
   if (deadline) {
     used_timer_ = true;
-    executor_.timer().arm(*this, *deadline, park_seq(parking));
+    executor_.timer().arm(*this, *deadline, parking_epoch_);
   }
   switch_to_worker();
-  // A wake or the timer moved us back to `running`, the timer with its flag.
-  if (state_.load(kAcquire) & kTimedOut) {
-    state_.fetch_and(~std::uint64_t{kTimedOut}, kAcqRel);
-    return false;
-  }
-  return true;
+  // A wake or the timer made it runnable again.
+  return word_.end_park();
 }
 
 void ProcessFiber::yield() {
@@ -176,49 +144,14 @@ void ProcessFiber::switch_to_worker() {
 }
 
 void ProcessFiber::wake() {
-  TbbExecutor& executor = executor_;  // see start()
-  std::uint64_t s = state_.load(kAcquire);
-  for (;;) {
-    switch (phase(s)) {
-      case kNotified:
-        return;  // already holds a wake
-      case kRunning:
-        // Kept for its next park. Do not touch *this afterwards: the
-        // process may take the wake, end and be freed at once.
-        if (state_.compare_exchange_weak(s, with_phase(s, kNotified), kAcqRel, kAcquire)) return;
-        break;
-      case kParking:
-        // The worker switching it out will see this and resume it.
-        if (state_.compare_exchange_weak(s, with_phase(s, kRunning), kAcqRel, kAcquire)) return;
-        break;
-      case kParked:
-        if (state_.compare_exchange_weak(s, with_phase(s, kRunning), kAcqRel, kAcquire)) {
-          executor.enqueue(*this);
-          return;
-        }
-        break;
-    }
-  }
+  // Only when the word says so: otherwise the process may take the wake,
+  // end and be freed at once.
+  if (word_.wake()) executor_.enqueue(*this);
 }
 
-bool ProcessFiber::expire(std::uint64_t seq) {
-  std::uint64_t s = state_.load(kAcquire);
-  for (;;) {
-    if (park_seq(s) != seq) return false;  // that park is over
-    const std::uint64_t p = phase(s);
-    if (p != kParking && p != kParked) return false;  // woken first
-    if (state_.compare_exchange_weak(s, with_phase(s, kRunning) | kTimedOut, kAcqRel, kAcquire)) return p == kParked;
-  }
-}
+bool ProcessFiber::expire(std::uint64_t epoch) { return word_.expire(epoch); }
 
-void ProcessFiber::check_stack() const {
-  if (StackPool::canary_intact(stack_bottom_)) return;
-  std::fprintf(stderr,
-               "actorspec tbb backend: a process overflowed its %zu-byte stack; "
-               "give it more with RuntimeOptions::stack_size\n",
-               executor_.stacks().stack_size());
-  std::abort();
-}
+void ProcessFiber::check_stack() const { stackful::check_stack("tbb", stack_); }
 
 void ProcessFiber::finish() {
   TbbExecutor& executor = executor_;

@@ -4,17 +4,10 @@
 // parks or ends; parking switches back to the task, which returns and frees
 // its worker thread. A wake enqueues a new slice, on whichever worker.
 //
-// Park, wake and timeout race through one atomic word (state_): a phase,
-// a timed-out flag and the number of the current park, so a timer set for
-// an earlier park can never end a later one.
-//
-//   phase      set by                       means
-//   running    park's return, wake, timer   running, or runnable
-//   notified   wake (while running)         a kept wake: next park returns at once
-//   parking    park, on the process stack   switching out; a wake or timeout now
-//                                           makes the worker resume it directly
-//   parked     the worker, once off stack   switched out: whoever moves it back
-//                                           to running must enqueue a slice
+// Park, wake and timeout race through the stackful toolkit's ParkWord: a
+// wake or a timeout that comes while the process is still switching out
+// makes the worker resume it directly; one that comes once it is parked
+// enqueues a slice for it.
 
 #include <atomic>
 #include <boost/context/fiber.hpp>
@@ -23,6 +16,8 @@
 #include <optional>
 
 #include "actorspec/core/executor.hpp"
+#include "actorspec/stackful/park_word.hpp"
+#include "actorspec/stackful/stack.hpp"
 #include "context_switch.hpp"
 #include "deadline_timer.hpp"
 
@@ -71,7 +66,6 @@ class ProcessFiber {
   ~ProcessFiber();  // by finish(), on the worker, once the fiber has ended
 
   boost::context::fiber body(boost::context::fiber&& worker);
-  bool publish_parked();
   void switch_to_worker();
   void check_stack() const;
   void finish();
@@ -81,8 +75,9 @@ class ProcessFiber {
   std::function<void()> entry_;           // owns the process (Executor::launch)
   boost::context::fiber context_;         // the process while switched out
   boost::context::fiber worker_;          // the slice to switch back to, while running
-  void* stack_bottom_ = nullptr;          // lowest address of the pooled stack
-  std::atomic<std::uint64_t> state_{0};
+  stackful::StackBounds stack_;           // the pooled stack, guard page included
+  stackful::ParkWord word_;
+  std::uint64_t parking_epoch_ = 0;       // the park switching out now: set by the process, read by its slice
   bool used_timer_ = false;               // process side: has armed the timer
   bool yielding_ = false;                 // set by the process, read by its slice after the switch
   TimerEntry timer_;                      // DeadlineTimer's lock

@@ -68,7 +68,7 @@ TbbExecutor::TbbExecutor(unsigned workers, std::size_t stack_size)
       lease_(workers_),
       // No slot reserved for an outside thread: nobody joins; enqueue feeds it.
       arena_(static_cast<int>(workers_), 0),
-      stacks_(stack_size ? stack_size : kDefaultStackSize),
+      stacks_(stack_size ? stack_size : kDefaultStackSize, workers_),
       timer_(*this) {
   arena_.initialize();
 }

@@ -13,7 +13,7 @@
 
 #include "actorspec/core/executor.hpp"
 #include "deadline_timer.hpp"
-#include "stack_pool.hpp"
+#include "actorspec/stackful/stack_pool.hpp"
 #include "worker_lease.hpp"
 
 namespace actorspec::tbb_backend {
@@ -22,13 +22,9 @@ class ProcessFiber;
 
 class TbbExecutor final : public core::Executor {
  public:
-  // Stack per process, guard page included. Only touched pages cost memory;
-  // sanitizers inflate frames, so their builds get more.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  static constexpr std::size_t kDefaultStackSize = 512 * 1024;
-#else
-  static constexpr std::size_t kDefaultStackSize = 128 * 1024;
-#endif
+  // Usable stack bytes per process when none are asked for (the stackful
+  // backends' one default).
+  static constexpr std::size_t kDefaultStackSize = stackful::kDefaultStackSize;
 
   // workers 0: tbb::info::default_concurrency(); stack_size 0: the default.
   TbbExecutor(unsigned workers, std::size_t stack_size);
@@ -44,7 +40,7 @@ class TbbExecutor final : public core::Executor {
 
   // ---- for ProcessFiber and DeadlineTimer ----
   void enqueue(ProcessFiber& fiber);
-  StackPool& stacks() { return stacks_; }
+  stackful::StackPool& stacks() { return stacks_; }
   DeadlineTimer& timer() { return timer_; }
   // The fiber has ended and been freed.
   void fiber_finished();
@@ -53,7 +49,7 @@ class TbbExecutor final : public core::Executor {
   const unsigned workers_;
   WorkerLease lease_;
   tbb::task_arena arena_;
-  StackPool stacks_;
+  stackful::StackPool stacks_;
   DeadlineTimer timer_;
 
   std::mutex mu_;

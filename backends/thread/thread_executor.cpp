@@ -61,9 +61,15 @@ std::size_t round_to_pages(std::size_t n) {
 
 }  // namespace
 
-struct ThreadExecutor::Start {
-  ThreadExecutor* executor;
-  core::Schedulable* process;
+// One OS thread, running one process after another. `process` and `entry`
+// are written by launch before it releases `job` (or by join, emptied, to
+// stop the thread) and read by the thread after it acquired it.
+struct ThreadExecutor::Worker {
+  explicit Worker(ThreadExecutor* owner) : executor(owner) {}
+  ThreadExecutor* const executor;
+  pthread_t thread{};
+  FutexPermit job;
+  core::Schedulable* process = nullptr;
   std::function<void()> entry;
 };
 
@@ -74,74 +80,101 @@ ThreadExecutor::~ThreadExecutor() { join(); }
 
 void ThreadExecutor::launch(core::Schedulable& process, std::function<void()> entry) {
   process.slot = std::make_unique<ThreadSlot>();
-  reap();
-  auto* start = new Start{this, &process, std::move(entry)};
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  // glibc puts a guard page below the stack (pthread_attr_setguardsize's
-  // default): an overflow faults there (SPEC RT-17).
-  int rc = pthread_attr_setstacksize(&attr, stack_size_);
+  Worker* worker = nullptr;
   std::size_t running = 0;
+  std::vector<Worker*> ended;
   {
+    // One lock per launch: this is the spawn path.
     std::lock_guard lock(mu_);
     running = running_++;
+    if (!idle_.empty()) {
+      // The most recently parked: its stack and caches are the warmest.
+      worker = idle_.back();
+      idle_.pop_back();
+    }
+    ended.swap(to_join_);
   }
-  pthread_t thread;
-  if (rc == 0) rc = pthread_create(&thread, &attr, &ThreadExecutor::thread_main, start);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) {
-    delete start;  // the core undoes the rest (all or nothing)
+  join_and_free(ended);
+  if (worker) {
+    worker->process = &process;
+    worker->entry = std::move(entry);
+    worker->job.release();
+    return;
+  }
+  worker = new Worker(this);
+  worker->process = &process;
+  worker->entry = std::move(entry);
+  try {
+    start_thread(worker, running);
+  } catch (...) {
+    delete worker;  // the core undoes the rest (all or nothing)
     {
       std::lock_guard lock(mu_);
       --running_;
       all_done_.notify_all();
     }
     process.slot.reset();
-    throw SystemLimit("thread backend: " + thread_limit_report(rc, running, stack_size_));
+    throw;
   }
+}
+
+void ThreadExecutor::start_thread(Worker* worker, std::size_t running) {
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  // glibc puts a guard page below the stack (pthread_attr_setguardsize's
+  // default): an overflow faults there (SPEC RT-17).
+  int rc = pthread_attr_setstacksize(&attr, stack_size_);
+  if (rc == 0) rc = pthread_create(&worker->thread, &attr, &ThreadExecutor::thread_main, worker);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) throw SystemLimit("thread backend: " + thread_limit_report(rc, running, stack_size_));
 }
 
 void* ThreadExecutor::thread_main(void* arg) {
-  auto* start = static_cast<Start*>(arg);
-  ThreadExecutor* self = start->executor;
-  running_process = Running{self, start->process};
+  auto* worker = static_cast<Worker*>(arg);
+  ThreadExecutor* self = worker->executor;
   core::prepare_overflow_reports();
-  {
-    // glibc's guard page lies below the usable stack pthread reports.
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-      void* bottom = nullptr;
-      std::size_t size = 0, guard = 0;
-      pthread_attr_getstack(&attr, &bottom, &size);
-      pthread_attr_getguardsize(&attr, &guard);
-      pthread_attr_destroy(&attr);
-      core::running_on_stack(start->process, "thread", bottom, size, guard);
-    }
+  // glibc's guard page lies below the usable stack pthread reports.
+  void* bottom = nullptr;
+  std::size_t size = 0, guard = 0;
+  pthread_attr_t attr;
+  if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+    pthread_attr_getstack(&attr, &bottom, &size);
+    pthread_attr_getguardsize(&attr, &guard);
+    pthread_attr_destroy(&attr);
   }
-  start->entry();
-  core::running_on_stack(nullptr, "thread", nullptr, 0, 0);
-  running_process = Running{};
-  delete start;  // may free the process, and its slot, now that it has ended
-  self->finished(pthread_self());
-  return nullptr;
+  for (;;) {
+    running_process = Running{self, worker->process};
+    if (bottom) core::running_on_stack(worker->process, "thread", bottom, size, guard);
+    worker->entry();
+    core::running_on_stack(nullptr, "thread", nullptr, 0, 0);
+    running_process = Running{};
+    worker->entry = nullptr;  // may free the process, and its slot, now that it has ended
+    worker->process = nullptr;
+    if (!self->retire(worker)) return nullptr;
+    worker->job.acquire(std::nullopt);
+    if (!worker->process) return nullptr;  // join() stops the idle threads
+  }
 }
 
-void ThreadExecutor::finished(pthread_t self) {
+// The worker's process has ended: true if the thread is to wait for the
+// next one, false if it is to end (join() has begun, or enough are idle).
+bool ThreadExecutor::retire(Worker* worker) {
   std::lock_guard lock(mu_);
-  to_join_.push_back(self);
+  const bool stay = !stopping_ && idle_.size() < kMaxIdleThreads;
+  (stay ? idle_ : to_join_).push_back(worker);
   --running_;
-  // Notified under the lock: once join() sees zero it may destroy us, and
-  // this thread touches nothing of ours after unlocking.
+  // Notified under the lock: once join() sees zero it may go on to destroy
+  // us, and an ending thread touches nothing of ours after unlocking (join
+  // and launch join every thread, idle or ended, before anything is freed).
   all_done_.notify_all();
+  return stay;
 }
 
-void ThreadExecutor::reap() {
-  std::vector<pthread_t> done;
-  {
-    std::lock_guard lock(mu_);
-    done.swap(to_join_);
+void ThreadExecutor::join_and_free(const std::vector<Worker*>& workers) {
+  for (Worker* w : workers) {
+    pthread_join(w->thread, nullptr);
+    delete w;
   }
-  for (pthread_t t : done) pthread_join(t, nullptr);
 }
 
 bool ThreadExecutor::park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) {
@@ -154,12 +187,28 @@ core::Schedulable* ThreadExecutor::current() {
   return running_process.executor == this ? running_process.process : nullptr;
 }
 
+std::optional<std::size_t> ThreadExecutor::idle_threads_once_all_returned(core::Clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  if (!all_done_.wait_until(lock, deadline, [&] { return running_ == 0; })) return std::nullopt;
+  return idle_.size();
+}
+
 void ThreadExecutor::join() {
+  std::vector<Worker*> idle;
   {
     std::unique_lock lock(mu_);
     all_done_.wait(lock, [&] { return running_ == 0; });
+    stopping_ = true;
+    idle.swap(idle_);
   }
-  reap();
+  for (Worker* w : idle) w->job.release();  // no process: the thread ends
+  join_and_free(idle);
+  std::vector<Worker*> ended;
+  {
+    std::lock_guard lock(mu_);
+    ended.swap(to_join_);
+  }
+  join_and_free(ended);
 }
 
 }  // namespace actorspec::thread_backend

@@ -23,12 +23,13 @@ import datetime
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "scripts" / "lib"))
+from actorspec_run.proc import run_captured  # noqa: E402  (kills a timed-out run's death-test children too)
 MUTANT_ENTRY = re.compile(r'^\s*\{"([a-z0-9_]+)", Fault::', re.M)
 # "[  FAILED  ] Conformance/Suite.Test/param, where GetParam() = ... (3 ms)"
 FAILED_LINE = re.compile(r"^\[  FAILED  \] (\S+/[^\s,]+)(?:, where .*)? \(\d+ ms\)$", re.M)
@@ -49,12 +50,8 @@ def run_suite(binary, backends, fail_fast, timeout):
     env = dict(os.environ, ACTORSPEC_BACKENDS=backends)
     cmd = [binary, "--gtest_color=no"] + (["--gtest_fail_fast"] if fail_fast else [])
     start = time.monotonic()
-    try:
-        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
-        out, rc, hung = proc.stdout, proc.returncode, False
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
-        rc, hung = None, True
+    out, end = run_captured(cmd, timeout, env=env)
+    rc, hung = end.returncode, end.timed_out
     failed = sorted({short(t) for t in FAILED_LINE.findall(out)})
     running = RUN_LINE.findall(out)
     last = short(running[-1]) if running else None

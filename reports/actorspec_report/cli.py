@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="an earlier Google Benchmark JSON to compare against (repeatable)")
     p.add_argument("--meta", metavar="JSON", help="meta.json from the run script (header facts)")
     p.add_argument("--mutants", metavar="JSON", help="kill table from conformance/mutants/run_mutants.py")
+    p.add_argument("--targets", metavar="TSV", help="the perf suite's targets (perf/targets.tsv), judged on this run")
     p.add_argument("--out", metavar="HTML", help="where to write the report (e.g. DIR/index.html)")
     p.add_argument("--comparison", metavar="JSON",
                    help="also write the verdicts per benchmark as JSON (medians, intervals, ratios, verdicts)")
@@ -102,7 +103,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         _parser().error(f"--min-change must be a fraction between 0 and 10, got {args.min_change}")
     report = model.build(model.Inputs(perf=args.perf, conformance=args.conformance, spec=args.spec,
                                       baseline=args.baseline, meta=args.meta, min_change=args.min_change,
-                                      force_compare=args.force_compare))
+                                      force_compare=args.force_compare, targets=args.targets))
     mutant_doc = None
     if args.mutants:
         try:

@@ -88,6 +88,13 @@ def build(report: Report) -> Dict[str, object]:
         "backends": backends,
         "benchmarks": benchmarks,
     }
+    out["targets"] = [
+        {"case": j.target.case, "matched": j.case, "who": j.target.who, "bound": f"{j.target.kind} <= {j.target.bound:g}",
+         "why": j.target.why, "verdict": j.verdict, "note": j.why or None,
+         "backends": {v.backend: {"verdict": v.verdict, "median": _num(v.median), "ci95": _pair(v.ci),
+                                  "spread": _num(v.spread), "note": v.why or None} for v in j.backends},
+         "references": {r: _num(x) for r, x in j.references.items()}}
+        for j in report.targets]
     if report.changes is not None:
         out["baseline"] = {"label": report.baseline_label, "changes": [
             {"name": c.key, "verdict": c.verdict, "change_pct": _num(c.change_pct), "p": _num(c.pvalue),

@@ -1,28 +1,17 @@
-"""Safe HTML building blocks and the page skeleton.
+"""What the templates cannot do for the page: the CSP, data for <script>
+blocks (Jinja2's autoescape is for HTML, not for script text), and ids.
 
-Every string that comes from an input file (benchmark names, failure
-messages, spec text, context values) reaches the page through `esc`/`attr`
-or `json_for_script`; nothing else interpolates input into markup.
+Input text reaches markup only through the templates (autoescaped, see
+templates.py) or json_for_script.
 """
 
 from __future__ import annotations
 
-import html as _html
 import json
-from typing import Iterable
 
 # No network at all: the report is opened from disk or from a CI artifact
 # store and must not fetch anything, even by accident.
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
-
-
-def esc(value: object) -> str:
-    """Text content or attribute value: escapes & < > \" '."""
-    return _html.escape("" if value is None else str(value), quote=True)
-
-
-def attr(name: str, value: object) -> str:
-    return f' {name}="{esc(value)}"'
 
 
 def json_for_script(data: object) -> str:
@@ -57,36 +46,3 @@ def slug(text: str) -> str:
     while "--" in s:
         s = s.replace("--", "-")
     return s or "x"
-
-
-def join(parts: Iterable[str]) -> str:
-    return "".join(parts)
-
-
-def page(*, title: str, body_attrs: dict, css: str, body: str, data: object,
-         chartjs: str, script: str) -> str:
-    attrs = "".join(attr(k, v) for k, v in body_attrs.items())
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="actorspec reports/make_report.py">
-<title>{esc(title)}</title>
-<style>
-{css}
-</style>
-</head>
-<body{attrs}>
-{body}
-<script type="application/json" id="report-data">{json_for_script(data)}</script>
-<script>
-{inline_script_safe(chartjs, "Chart.js")}
-</script>
-<script>
-{inline_script_safe(script, "report.js")}
-</script>
-</body>
-</html>
-"""

@@ -75,6 +75,14 @@ class Matrix:
                 out[b][row.cells[b].status] += 1
         return out
 
+    def nothing_ran_because(self, backend: str) -> str:
+        """The one reason a column has no result at all (e.g. "not run: --no-beam
+        was given"), shown instead of "0 pass"; "" when anything ran."""
+        if not self.rows or any(r.cells[backend].status != NOT_RUN for r in self.rows):
+            return ""
+        reasons = {msg for r in self.rows for t in r.cells[backend].tests for msg in t.messages}
+        return reasons.pop() if len(reasons) == 1 else ""
+
     def failing_rules(self) -> List[Row]:
         return [r for r in self.rows if any(c.status == FAIL for c in r.cells.values())]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
-from . import comparable, compare, descriptions, gbench, gtest, matrix, meta, perf, reference
+from . import comparable, compare, descriptions, gbench, gtest, matrix, meta, perf, reference, targets
 from . import spec as spec_mod
 
 
@@ -23,6 +23,7 @@ class Inputs:
     meta: Optional[str] = None
     min_change: float = compare.DEFAULT_MIN_CHANGE
     force_compare: bool = False
+    targets: Optional[str] = None       # perf/targets.tsv
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Report:
     mismatches: List[str] = field(default_factory=list)
     refused: bool = False
     min_change: float = compare.DEFAULT_MIN_CHANGE
+    # The perf suite's targets judged on this run (empty without --targets).
+    targets: List[targets.Judged] = field(default_factory=list)
 
     @property
     def reference(self) -> Optional[str]:
@@ -144,6 +147,11 @@ def build(inputs: Inputs) -> Report:
                     # first screen's cards and comparison.json all read it.
                     vs_reference=reference.against(
                         families, facts.reference if facts.reference in backends else reference.REFERENCE))
+    if inputs.targets:
+        try:
+            report.targets = targets.judge(targets.load(inputs.targets), families, backends)
+        except targets.TargetsError as e:
+            problems.append(f"targets: {e}")
     if baseline_run is not None:
         current_context = _current_context(perf_run.context, facts)
         report.run_facts = comparable.facts(current_context)

@@ -8,9 +8,9 @@ controls failed, every verdict is shown as unknown.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List
+from typing import Any, Dict
 
-from .html import esc
+from . import templates
 
 KILLED, SURVIVED = "killed", "SURVIVED"
 
@@ -51,24 +51,4 @@ def summary_line(doc: Dict[str, Any]) -> str:
 
 
 def section(doc: Dict[str, Any]) -> str:
-    rows: List[Dict[str, Any]] = doc["mutants"]
-    ok = trusted(doc)
-    head = esc(summary_line(doc))
-    mode = esc(doc.get("mode", "unknown mode"))
-    body = []
-    for r in rows:
-        verdict = r["verdict"] if ok else "unknown"
-        cls = {"killed": "pass", "SURVIVED": "fail"}.get(verdict, "notrun")
-        tests = "".join(f"<li><code>{esc(t)}</code></li>" for t in r.get("tests", []))
-        how = r.get("how", "")
-        body.append(
-            f"<tr><td><code>mutant:{esc(r['mutant'])}</code></td>"
-            f'<td><span class="badge {cls}">{esc(verdict)}</span></td>'
-            f"<td>{esc(how)}</td><td><ul>{tests}</ul></td></tr>")
-    return (
-        '<section id="mutants"><h2>Mutants</h2>'
-        f"<p>{head}. Each mutant is the shared core with one fault switched on "
-        "(conformance/mutants); the conformance suite must fail on it. "
-        f"Mode: {mode}.</p>"
-        "<table><thead><tr><th>Mutant</th><th>Verdict</th><th>How</th><th>Caught by</th></tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table></section>")
+    return templates.render("mutants.html", doc=doc, trusted=trusted(doc), summary=summary_line(doc))

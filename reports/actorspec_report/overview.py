@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
 from .gtest import FAIL, NOT_RUN, PASS
-from .html import attr, esc
+from . import templates
 from .matrix import Matrix
 from .perf import Case, Family
 from .reference import VERDICTS, VsReference
@@ -120,106 +120,50 @@ def _ratio(x: Optional[float]) -> str:
     return f"{x:.2f}×" if x < 100 else f"{x:.0f}×"
 
 
-def _wtl(st: Standing) -> str:
-    c = st.counts
-    unknown = f' · <span class="muted">{c[UNKNOWN]} unknown</span>' if c[UNKNOWN] else ""
-    return (f'<span class="w" title="significantly fastest">{c[WIN]} won</span> · '
-            f'<span class="t" title="not significantly different from the fastest">{c[TIE]} tied</span> · '
-            f'<span class="l" title="significantly slower than the fastest">{c[LOSS]} lost</span>{unknown}')
+def _card(b: str, m: Matrix, st: Standing, color: str) -> dict:
+    t = m.totals().get(b, {PASS: 0, FAIL: 0, NOT_RUN: 0})
+    failing = t[FAIL] or b in m.crashed
+    return {"backend": b, "st": st, "color": color, "t": t, "crashed": b in m.crashed,
+            "crash_reason": m.crashed.get(b, ""), "nothing_ran": m.nothing_ran_because(b) if b in m.backends else "",
+            "conf_cls": "fail" if failing else ("pass" if t[PASS] else "notrun")}
 
 
-def _card(b: str, m: Matrix, st: Standing, reference: Optional[str], color: str) -> str:
-    totals = m.totals().get(b, {PASS: 0, FAIL: 0, NOT_RUN: 0})
-    rules = len(m.rows)
-    failing = totals[FAIL] or b in m.crashed
-    conf_cls = "fail" if failing else ("pass" if totals[PASS] else "notrun")
-    conf = (f'<div class="ov-conf {conf_cls}"><strong>{totals[PASS]}</strong>/{rules} rules pass'
-            + (f' · <span class="fail">{totals[FAIL]} fail</span>' if totals[FAIL] else "")
-            + (f' · {totals[NOT_RUN]} not run' if totals[NOT_RUN] else "")
-            + (f' · <span class="fail">suite {esc(m.crashed[b])}</span>' if b in m.crashed else "") + "</div>")
-    if not rules:
-        conf = '<div class="ov-conf notrun">no conformance results</div>'
-    ref_line = ""
-    if reference and b == reference:
-        ref_line = '<div class="ov-ref">the reference: ratios below are to it</div>'
-    elif reference:
-        v = st.ref_verdicts
-        tally = " · ".join(f'<span class="{k}">{v[k]} {k}</span>' for k in VERDICTS if v[k] or k != "unknown")
-        ref_line = (f'<div class="ov-ref"{attr("title", f"geometric mean over {len(st.ref_ratios)} benchmarks of median / {reference} median; beats/ties/loses by a two-sided Mann-Whitney U test (see Against the BEAM)")}>'
-                    f'vs {esc(reference)}: <strong>{_ratio(st.ref_geomean)}</strong>'
-                    + (f' · {tally}' if sum(v.values()) else "") + '</div>')
-    perf = (f'<div class="ov-perf"{attr("title", f"geometric mean over {len(st.ratios)} benchmarks of median / best median; 1.00× = best everywhere")}>'
-            f'<span class="big">{_ratio(st.geomean)}</span> <span class="muted">of the best (geomean of {len(st.ratios)})</span></div>'
-            if st.compared else '<div class="ov-perf muted">no benchmark compared</div>')
-    noisy = f'<div class="ov-noise muted">{st.noisy} of {len(st.ratios)} noisy (CV &gt; 10%)</div>' if st.noisy else ""
-    return (f'<div class="ov-card {conf_cls}" data-backend="{esc(b)}" style="border-top-color:{color}">'
-            f'<div class="ov-name">{esc(b)}</div>{conf}{perf}'
-            f'<div class="ov-wtl">{_wtl(st) if st.compared else ""}</div>{ref_line}{noisy}</div>')
-
-
-def _best_for(fam: Family, backends: Sequence[str]) -> str:
+def _best_for(fam: Family, fs: Dict[str, Standing]) -> dict:
     """Who to pick for this family, as far as the data says."""
-    fs = family_standings(fam, backends)
     winners = {b: s.counts[WIN] for b, s in fs.items() if s.counts[WIN]}
     cases = sum(1 for c in fam.cases if c.leader is not None)
     if not cases:
-        return '<span class="muted">nothing compared</span>'
+        return {"kind": "nothing"}
     if not winners:
         tied = sorted({b for c in fam.cases if c.is_tie() for b in c.tied})
-        return f'<span class="tie">no significant winner</span> <span class="muted">({esc(", ".join(tied))} tie)</span>' \
-            if tied else '<span class="muted">unknown</span>'
-    parts = [f'<strong>{esc(b)}</strong>' + (f' <span class="muted">(won {n} of {cases})</span>' if n != cases or cases > 1 else "")
-             for b, n in sorted(winners.items(), key=lambda kv: -kv[1])]
-    return ", ".join(parts)
+        return {"kind": "tie", "tied": tied} if tied else {"kind": "unknown"}
+    return {"kind": "winners", "cases": cases, "winners": sorted(winners.items(), key=lambda kv: -kv[1])}
 
 
-def _family_row(i: int, fam: Family, backends: Sequence[str], anchor: str) -> str:
+def _family_row(fam: Family, backends: Sequence[str], anchor: str) -> dict:
     fs = family_standings(fam, backends)
-    d = fam.description
-    what = esc(d.unit) if d and d.unit else '<span class="muted">no description</span>'
     cells = []
     for b in backends:
         st = fs[b]
         if not st.compared:
-            cells.append('<td class="num muted">–</td>')
+            cells.append(None)
             continue
-        g = st.geomean
         c = st.counts
-        cls = "best" if c[WIN] and not c[LOSS] else ("loss" if c[LOSS] and not (c[WIN] or c[TIE]) else "")
-        cells.append(f'<td class="num {cls}"{attr("title", f"{c[WIN]} won, {c[TIE]} tied, {c[LOSS]} lost, {c[UNKNOWN]} unknown")}>'
-                     f'{_ratio(g)}</td>')
-    return (f'<tr><th scope="row"><a href="#{anchor}">{esc(fam.name)}</a></th><td class="what">{what}</td>'
-            f'<td class="pick">{_best_for(fam, backends)}</td>{"".join(cells)}</tr>')
+        cells.append({"text": _ratio(st.geomean),
+                      "cls": "best" if c[WIN] and not c[LOSS] else ("loss" if c[LOSS] and not (c[WIN] or c[TIE]) else ""),
+                      "title": f"{c[WIN]} won, {c[TIE]} tied, {c[LOSS]} lost, {c[UNKNOWN]} unknown"})
+    d = fam.description
+    return {"name": fam.name, "anchor": anchor, "what": d.unit if d and d.unit else "",
+            "pick": _best_for(fam, fs), "cells": cells}
 
 
 def section(families: Sequence[Family], backends: Sequence[str], m: Matrix, reference: Optional[str],
             colors: Dict[str, str], anchors: Dict[str, str], mode: str,
             vs_reference: Sequence[VsReference] = ()) -> str:
     sts = standings(families, backends, reference, vs_reference)
-    cards = "".join(_card(b, m, sts[b], reference, colors.get(b, "#666")) for b in backends)
-    rows = [_family_row(i, f, backends, anchors.get(f.name, "performance"))
-            for i, f in enumerate(families) if not f.scaling]
-    head = "".join(f'<th scope="col" class="num">{esc(b)}</th>' for b in backends)
-    table = ""
-    if rows:
-        table = (f'<table class="ov-table"><caption>Which backend for what: the significant winner per family, and each '
-                 f'backend\'s geometric mean of median / best median there (1.00× = best on every benchmark; '
-                 f'green: won and never lost, red: lost everywhere)</caption>'
-                 f'<thead><tr><th scope="col">Family</th><th scope="col">Measured</th><th scope="col">Best</th>{head}</tr>'
-                 f'</thead><tbody>{"".join(rows)}</tbody></table>')
-    scaling = [f for f in families if f.scaling]
-    if scaling:
-        links = " · ".join(f'<a href="#{anchors.get(f.name, "performance")}">{esc(f.name)}</a>' for f in scaling)
-        table += (f'<p class="ov-scaling">How the backends scale with worker threads (1, 2, 4…; thread: one OS thread '
-                  f'per process): {links}</p>')
-    quick = (' <strong>Quick mode</strong>: 3 repetitions cannot make a U test significant, so most verdicts '
-             'rest on the bootstrap ratio interval alone.' if mode == "quick" else "")
-    return f"""<section id="overview" aria-label="At a glance">
-<h2 class="ov-h">At a glance</h2>
-<p class="ov-lead">Rules passed per backend, and speed as the geometric mean of each backend's median divided by the best
-median on every benchmark (1.00× = best everywhere). <em>Won</em> counts benchmarks where every other backend is
-significantly slower (two-sided Mann–Whitney U, α = 0.05, or a bootstrap ratio interval excluding 1);
-<em>tied</em>, where the data cannot separate it from the fastest; <em>lost</em>, where it is significantly slower.{quick}</p>
-<div class="ov-cards">{cards}</div>
-{table}
-</section>"""
+    return templates.render(
+        "overview.html", mode=mode, backends=backends, reference=reference, rules=len(m.rows),
+        cards=[_card(b, m, sts[b], colors.get(b, "#666")) for b in backends],
+        rows=[_family_row(f, backends, anchors.get(f.name, "performance")) for f in families if not f.scaling],
+        scaling=[(f.name, anchors.get(f.name, "performance")) for f in families if f.scaling],
+        ratio=_ratio, VERDICTS=VERDICTS, WIN=WIN, TIE=TIE, LOSS=LOSS, VERDICT_UNKNOWN=UNKNOWN)

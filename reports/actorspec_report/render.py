@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Optional
 from datetime import datetime, timezone
 
-from . import charts, mutants, overview, sections
-from .html import page
+from markupsafe import Markup
+
+from . import charts, mutants, overview, sections, templates
+from .html import CSP, inline_script_safe, json_for_script
+from .meta import UNKNOWN
 from .model import Report
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
@@ -18,6 +22,13 @@ def _asset(name: str) -> str:
         return f.read()
 
 
+def _chartjs_version(source: str) -> str:
+    """The version in the inlined build's banner ("Chart.js v3.9.1"), not a
+    number written here that the Debian package may no longer match."""
+    m = re.search(r"Chart\.js v([0-9][0-9A-Za-z.+~-]*)", source[:1000])
+    return m.group(1) if m else "(version unknown)"
+
+
 def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = None) -> str:
     style = charts.Style(report.backends)
     chart_specs = [(c, fam) for fam in report.families for c in fam.charts]
@@ -25,33 +36,30 @@ def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = No
 
     # The first screen: the summary per backend, then the failures.
     anchors = {f.name: sections.family_anchor(i, f) for i, f in enumerate(report.families)}
-    lead = (overview.section(report.families, report.backends, report.matrix, report.reference,
-                             {b: style.color(b) for b in report.backends}, anchors, report.facts.mode,
-                             report.vs_reference)
-            + sections._failure_list(report.matrix))
-    body = [
-        sections.header(report.facts, report.problems,
-                        sections.baseline_facts(report.run_facts, report.baseline_facts, report.mismatches,
-                                                report.baseline_label, forced=not report.refused), lead=lead),
-        sections.toc(bool(report.families), bool(report.baseline_label), bool(report.spec.rules)),
+    lead = Markup("").join([
+        overview.section(report.families, report.backends, report.matrix, report.reference,
+                         {b: style.color(b) for b in report.backends}, anchors, report.facts.mode,
+                         report.vs_reference),
+        sections.failure_list(report.matrix)])
+    sections_html = [
+        sections.run_facts(report.facts, report.problems,
+                           sections.baseline_facts(report.run_facts, report.baseline_facts, report.mismatches,
+                                                   report.baseline_label, forced=not report.refused), lead=lead),
+        sections.toc(bool(report.families), bool(report.baseline_label), bool(report.spec.rules), bool(report.targets)),
         sections.conformance(report.matrix, report.spec_loaded),
     ]
     if mutant_doc is not None:
-        body.append(mutants.section(mutant_doc))
+        sections_html.append(mutants.section(mutant_doc))
     if report.families:
-        body.append(sections.against_reference(report.vs_reference, report.facts))
-    body.append(sections.performance(report.families, style, report.backends, report.broken_perf,
-                                     report.vs_reference, gbench_debug=report.facts.gbench_debug))
+        sections_html.append(sections.against_reference(report.vs_reference, report.facts))
+        if report.targets:
+            sections_html.append(sections.targets(report.targets))
+    sections_html.append(sections.performance(report.families, style, report.backends, report.broken_perf,
+                                              report.vs_reference, gbench_debug=report.facts.gbench_debug))
     if report.baseline_label:
-        body.append(sections.baseline(report.changes, report.baseline_label, report.min_change,
-                                      report.mismatches, report.baseline_error))
-    body.append(sections.spec_text(report.spec, report.matrix))
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    body.append(
-        f'<footer>Generated {generated} by <code>reports/make_report.py</code>. Charts: Chart.js 3.9.1 '
-        "(MIT licence, inlined). Self-contained: this file loads nothing from the network.</footer>"
-        '<noscript><p class="callout warn">Charts need JavaScript; the tables carry the same numbers.</p></noscript>')
-    body.append("</div>")  # closes the .wrap opened by the header
+        sections_html.append(sections.baseline(report.changes, report.baseline_label, report.min_change,
+                                               report.mismatches, report.baseline_error))
+    sections_html.append(sections.spec_text(report.spec, report.matrix))
 
     f = report.facts
     title = f"actorspec report — {f.date} — {f.git_commit[:12]}"
@@ -62,5 +70,12 @@ def to_html(report: Report, chartjs_source: str, mutant_doc: Optional[dict] = No
         "data-matrix-backends": str(len(report.matrix.backends)),
         "data-matrix-failing": str(len(report.matrix.failing_rules()) + len(report.matrix.crashed)),
     }
-    return page(title=title, body_attrs=attrs, css=_asset("report.css"), body="\n".join(body),
-                data=data, chartjs=chartjs_source, script=_asset("report.js"))
+    return templates.render(
+        "report.html", title=title, body_attrs=attrs, csp=CSP, css=Markup(_asset("report.css")),
+        facts=f, short_commit=f.git_commit[:12] if f.git_commit != UNKNOWN else "commit unknown",
+        sections=[Markup(s) for s in sections_html if s],
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        chartjs_version=_chartjs_version(chartjs_source),
+        data_json=Markup(json_for_script(data)),
+        chartjs=Markup(inline_script_safe(chartjs_source, "Chart.js")),
+        script=Markup(inline_script_safe(_asset("report.js"), "report.js")))

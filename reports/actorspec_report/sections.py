@@ -1,41 +1,32 @@
-"""The report's sections as HTML fragments.
+"""The report's sections: each function turns already-analysed data into
+what its template (templates/*.html) shows, and renders it.
 
-Each function takes already-analysed data and returns markup; all input text
-goes through html.esc (see html.py).
+Jinja2 escapes all input text (autoescape, templates.py); the functions here
+only choose and format values, never write markup.
 """
 
 from __future__ import annotations
 
 from typing import Dict, List, Optional, Sequence
 
+from markupsafe import Markup
+
 from . import compare as cmp
-from . import markdown, quantities, reference, units
-from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS, TestResult
-from .html import attr, esc, slug
-from .matrix import Cell, Matrix
+from . import quantities, reference, templates, units
+from . import targets as targets_mod  # noqa: F401  (the type in targets())
+from .badges import STATUS_CLASS
+from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS
+from .html import slug
+from .matrix import Matrix
 from .meta import UNKNOWN, Facts, normalise_versions
 from .perf import Case, Family, Measured
 from .spec import Spec
 
-_BADGE = {PASS: ("✓", "pass"), FAIL: ("✗", "fail"), NOT_RUN: ("–", "not run"),
-          DEVIATION: ("≠", "deviation (see rule)"), NOT_APPLICABLE: ("∅", "n/a")}
-_STATUS_CLASS = {PASS: "pass", FAIL: "fail", NOT_RUN: "notrun", DEVIATION: "deviation", NOT_APPLICABLE: "na"}
 # Statuses that are neither a failure nor a gap: the "only problems" filter
 # hides rows made of these.
 _SETTLED = {PASS, DEVIATION, NOT_APPLICABLE}
 # A coefficient of variation above this makes a median hard to trust.
 NOISY_CV = 0.10
-
-
-def badge(status: str) -> str:
-    icon, text = _BADGE[status]
-    return f'<span class="badge {_STATUS_CLASS[status]}"><span aria-hidden="true">{icon}</span> {text}</span>'
-
-
-def _fact(label: str, value: str, code: bool = False) -> str:
-    cls = ' class="unknown"' if value == UNKNOWN else ""
-    shown = f"<code>{esc(value)}</code>" if code and value != UNKNOWN else esc(value)
-    return f"<div><dt>{esc(label)}</dt><dd{cls}>{shown}</dd></div>"
 
 
 def baseline_facts(run: Dict[str, str], base: Dict[str, str], mismatches: Sequence[str], label: str,
@@ -47,319 +38,134 @@ def baseline_facts(run: Dict[str, str], base: Dict[str, str], mismatches: Sequen
     for k in run:
         a, b = run[k], base.get(k, UNKNOWN)
         differ = a != UNKNOWN and b != UNKNOWN and a.lower() != b.lower()
-        cls = ' class="differs"' if differ else ""
-        rows.append(f"<tr{cls}><th scope=\"row\">{esc(k)}</th><td>{esc(a)}</td><td>{esc(b)}</td>"
-                    f"<td>{'differs' if differ else ('unknown' if UNKNOWN in (a, b) else 'same')}</td></tr>")
-    note = ""
-    if mismatches:
-        what = ("compared anyway (--force-compare): every row below is marked" if forced
-                else "comparison refused: the runs measured different things")
-        note = (f'<div class="callout warn" role="alert"><strong>Baseline not comparable — {esc(what)}.</strong><ul>'
-                + "".join(f"<li>{esc(m)}</li>" for m in mismatches) + "</ul></div>")
-    return (f'<section id="baseline-facts" aria-label="This run and the baseline"><h2 class="mini">This run and the baseline '
-            f'<code>{esc(label)}</code></h2>{note}<table class="facts-compare"><thead><tr><th scope="col">Fact</th>'
-            f'<th scope="col">This run</th><th scope="col">Baseline</th><th scope="col"></th></tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></section>')
+        rows.append((k, a, b, "differs" if differ else ("unknown" if UNKNOWN in (a, b) else "same")))
+    what = ("compared anyway (--force-compare): every row below is marked" if forced
+            else "comparison refused: the runs measured different things")
+    return templates.render("baseline_facts.html", label=label, rows=rows, mismatches=mismatches, what=what)
 
 
-def header(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "") -> str:
+def run_facts(facts: Facts, problems: Sequence[str], extra: str = "", lead: str = "") -> str:
+    """Warnings, the first screen (lead), the run's facts, then `extra`."""
     machine = facts.cpu_model
     if facts.cores != UNKNOWN:
         machine = f"{machine}, {facts.cores} cores" if machine != UNKNOWN else f"{facts.cores} cores"
     if facts.mhz != UNKNOWN:
         machine += f" @ {facts.mhz} MHz"
-    commit = facts.git_commit
-    items = [
-        _fact("Date", facts.date),
-        _fact("Git commit", commit, code=True),
-        _fact("Machine", machine),
-        _fact("Host", facts.host),
-        _fact("Compiler", facts.compiler),
-        _fact("Mode", facts.mode),
-        _fact("Build type", facts.build_type),
-        _fact("Workers", facts.workers),
-    ]
+    items = [("Date", facts.date, False), ("Git commit", facts.git_commit, True), ("Machine", machine, False),
+             ("Host", facts.host, False), ("Compiler", facts.compiler, False), ("Mode", facts.mode, False),
+             ("Build type", facts.build_type, False), ("Workers", facts.workers, False)]
     if facts.wall_time != UNKNOWN:
-        items.append(_fact("Run time", facts.wall_time))
+        items.append(("Run time", facts.wall_time, False))
     if facts.beam != UNKNOWN:
-        items.append(_fact("BEAM (reference)", facts.beam))
-    versions = "".join(
-        f'<li><span class="lib">{esc(k)}</span> <span class="{"unknown" if v == UNKNOWN else "ver"}">{esc(v)}</span></li>'
-        for k, v in normalise_versions(facts.versions))
-    warn = ""
-    notes = list(problems) + list(facts.warnings)
-    if notes:
-        warn = ('<div class="callout warn" role="alert"><strong>Check before trusting this report:</strong><ul>'
-                + "".join(f"<li>{esc(n)}</li>" for n in notes) + "</ul></div>")
-    short = commit[:12] if commit != UNKNOWN else "commit unknown"
-    return f"""<header class="top">
-<div class="wrap">
-<h1>actorspec <span class="thin">conformance &amp; performance report</span></h1>
-<p class="sub">{esc(facts.date)} · <code>{esc(short)}</code> · mode {esc(facts.mode)}</p>
-</div>
-</header>
-<div class="wrap">
-{warn}
-{lead}
-<section id="facts" aria-label="Run facts">
-<dl class="facts">{"".join(items)}</dl>
-<div class="versions"><h2 class="mini">Library versions</h2><ul>{versions}</ul></div>
-</section>
-{extra}"""
+        items.append(("BEAM (reference)", facts.beam, False))
+    # lead and extra are markup made by this package (other sections).
+    return templates.render("facts.html", items=items,
+                            versions=normalise_versions(facts.versions),
+                            notes=list(problems) + list(facts.warnings), lead=Markup(lead), extra=Markup(extra))
 
 
-def toc(has_perf: bool, has_baseline: bool, has_spec: bool) -> str:
-    links = ['<a href="#conformance">Conformance</a>']
-    if has_perf:
-        links.append('<a href="#vs-beam">Against the BEAM</a>')
-        links.append('<a href="#performance">Performance</a>')
-    if has_baseline:
-        links.append('<a href="#baseline">Against baseline</a>')
-    if has_spec:
-        links.append('<a href="#spec">Spec rules</a>')
-    return '<nav class="toc" aria-label="Sections">' + " ".join(links) + "</nav>"
+def toc(has_perf: bool, has_baseline: bool, has_spec: bool, has_targets: bool = False) -> str:
+    return templates.render("toc.html", has_perf=has_perf, has_baseline=has_baseline, has_spec=has_spec,
+                            has_targets=has_targets)
 
 
 # --------------------------------------------------------------- conformance
 
-def _failure_block(t: TestResult, with_name: bool = True) -> str:
-    msgs = "\n\n".join(t.messages) or "(no message)"
-    name = f'<div class="test-name">{esc(t.full_name)}</div>' if with_name else ""
-    return f'<div class="failure">{name}<pre>{esc(msgs)}</pre></div>'
-
-
-def _cell(cell: Cell, backend: str, rule_id: str) -> str:
-    cls = _STATUS_CLASS[cell.status]
-    note = cell.note()
-    label = f"{rule_id} on {backend}: {_BADGE[cell.status][1]} ({note})"
-    # data-* let a browser test read the matrix without parsing prose.
-    common = (f'class="st {cls}"{attr("data-rule", rule_id)}{attr("data-backend", backend)}'
-              f'{attr("data-status", cell.status)}{attr("title", note)}{attr("aria-label", label)}')
-    if cell.status == FAIL:
-        blocks = "".join(_failure_block(t) for t in cell.failures)
-        if cell.error:
-            blocks = f'<div class="failure"><pre>{esc(cell.error)}</pre></div>' + blocks
-        return f"<td {common}><details><summary>{badge(cell.status)}</summary>{blocks}</details></td>"
-    if cell.status == DEVIATION:
-        return f'<td {common}><a href="#rule-{esc(rule_id)}">{badge(cell.status)}</a></td>'
-    return f"<td {common}>{badge(cell.status)}</td>"
-
-
-def _totals_cards(m: Matrix) -> str:
-    totals = m.totals()
+def _card(m: Matrix, backend: str, t: Dict[str, int]) -> dict:
     n = len(m.rows) or 1
-    cards = []
-    for b in m.backends:
-        t = totals[b]
-        bar = "".join(
-            f'<span class="seg {_STATUS_CLASS[s]}" style="width:{100.0 * t[s] / n:.2f}%"></span>'
-            for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s])
-        verdict = "fail" if (t[FAIL] or b in m.crashed) else ("pass" if t[PASS] else "notrun")
-        crash = (f'<div class="card-crash" data-crashed="{esc(b)}">suite {esc(m.crashed[b])}</div>'
-                 if b in m.crashed else "")
-        extra = "".join(f" · {t[s]} {_BADGE[s][1].split(' ')[0]}" for s in (DEVIATION, NOT_APPLICABLE) if t[s])
-        cards.append(
-            f'<div class="card {verdict}"><div class="card-title">{esc(b)}</div>'
-            f'<div class="card-main">{t[PASS]}<span class="of">/{len(m.rows)} rules pass</span></div>'
-            f'<div class="stack" aria-hidden="true">{bar}</div>'
-            f'<div class="card-sub">{t[FAIL]} fail · {t[NOT_RUN]} not run{extra}</div>{crash}</div>')
-    return '<div class="cards">' + "".join(cards) + "</div>"
+    return {"backend": backend, "t": t, "nothing_ran": m.nothing_ran_because(backend),
+            "verdict": "fail" if (t[FAIL] or backend in m.crashed) else ("pass" if t[PASS] else "notrun"),
+            "segments": [(STATUS_CLASS[s], 100.0 * t[s] / n)
+                         for s in (PASS, DEVIATION, NOT_APPLICABLE, FAIL, NOT_RUN) if t[s]]}
 
 
-def _failure_list(m: Matrix) -> str:
+def failure_list(m: Matrix) -> str:
     """Every failing test with its message, open: the first thing to read."""
-    items = [f'<details open><summary>{esc(b)}: the conformance suite did not finish</summary>'
-             f'<div class="failure"><pre>{esc(b)}: {esc(why)}</pre></div></details>' for b, why in m.crashed.items()]
-    for row in m.rows:
-        for b, cell in row.cells.items():
-            for t in cell.failures:
-                anchor = f'<a href="#rule-{esc(row.rule_id)}">{esc(row.rule_id)}</a>' if row.in_spec else esc(row.rule_id)
-                items.append(f'<details open><summary>{anchor} on {esc(b)} — <code>{esc(t.full_name)}</code></summary>'
-                             f"{_failure_block(t, with_name=False)}</details>")
-    if not items:
+    failures = [(row, b, t) for row in m.rows for b, cell in row.cells.items() for t in cell.failures]
+    if not failures and not m.crashed:
         return ""
-    return (f'<section class="failures" aria-label="Failures"><h3>Failures ({len(items)})</h3>'
-            + "".join(items) + "</section>")
+    return templates.render("failures.html", m=m, failures=failures, count=len(m.crashed) + len(failures))
 
 
 def conformance(m: Matrix, spec_loaded: bool) -> str:
-    if not m.rows and not m.unmapped:
-        return ('<section id="conformance"><h2>Conformance</h2>'
-                '<p class="empty">No conformance results and no spec rules were found.</p></section>')
-    cols = len(m.backends) + 2
-    head = "".join(f'<th scope="col" class="be">{esc(b)}</th>' for b in m.backends)
-    body: List[str] = []
-    area = None
-    for row in m.rows:
-        if row.area != area:
-            area = row.area
-            body.append(f'<tr class="area"><th colspan="{cols}" scope="rowgroup">{esc(area or "General")}</th></tr>')
-        statuses = {c.status for c in row.cells.values()}
-        row_status = "fail" if FAIL in statuses else ("pass" if statuses <= _SETTLED else "mixed")
-        rid = esc(row.rule_id)
-        link = f'<a href="#rule-{rid}">{rid}</a>' if row.in_spec else f'{rid} <span class="tag warn">not in spec</span>'
-        cells = "".join(_cell(row.cells[b], b, row.rule_id) for b in m.backends)
-        body.append(f'<tr id="matrix-{rid}" data-status="{row_status}"><th scope="row" class="rid">{link}</th>'
-                    f'<td class="rtitle">{markdown.inline(row.title)}</td>{cells}</tr>')
     totals = m.totals()
-    foot = "".join(
-        f'<td class="tot"><span class="pass">{t[PASS]}</span> / <span class="fail">{t[FAIL]}</span> / '
-        f'<span class="notrun">{t[NOT_RUN]}</span>'
-        + "".join(f' · <span class="{_STATUS_CLASS[s]}">{t[s]} {_BADGE[s][1].split(" ")[0]}</span>'
-                  for s in (DEVIATION, NOT_APPLICABLE) if t[s])
-        + "</td>"
-        for t in (totals[b] for b in m.backends))
-    unmapped = ""
-    if m.unmapped:
-        items = "".join(
-            f"<li>{badge(t.outcome)} <code>{esc(t.full_name)}</code>"
-            + (f"<details><summary>message</summary>{_failure_block(t)}</details>" if t.outcome == FAIL else "")
-            + "</li>" for t in m.unmapped)
-        unmapped = (f'<details class="unmapped"><summary>{len(m.unmapped)} tests carry no rule ID '
-                    f"(unit tests, not counted above)</summary><ul>{items}</ul></details>")
-    no_spec = "" if spec_loaded else '<p class="callout warn">The spec could not be read: rows come from test names only.</p>'
-    failing = len(m.failing_rules())
-    return f"""<section id="conformance">
-<h2>Conformance</h2>
-<p class="lead">{len(m.rows)} rules × {len(m.backends)} backends. A rule passes on a backend when every test of it passed there,
-fails when any failed, and is <em>not run</em> when no test of it ran (none written, disabled, skipped, or no results).
-In the <code>beam</code> column (the same scenarios on Erlang/OTP, the reference) <em>deviation</em> marks a rule where the spec
-deliberately departs from the BEAM: the BEAM's test checks the BEAM's own behaviour (see the rule); <em>n/a</em> a rule with no
-BEAM counterpart.
-{failing} rule{'s' if failing != 1 else ''} fail on at least one backend.</p>
-{no_spec}
-{_totals_cards(m)}
-<details class="all-rules" id="all-rules"{" open" if failing or m.crashed else ""}>
-<summary>show all rules ({len(m.rows)} × {len(m.backends)})</summary>
-<div class="matrix-tools"><label><input type="checkbox" id="only-problems"> show only rules that fail or did not run</label></div>
-<div class="table-scroll">
-<table class="matrix" id="matrix" data-rules="{len(m.rows)}">
-<caption>Conformance matrix: spec rule by backend</caption>
-<thead><tr><th scope="col">Rule</th><th scope="col">Title</th>{head}</tr></thead>
-<tbody>{"".join(body)}</tbody>
-<tfoot><tr><th scope="row">Totals</th><td class="legend-cell">pass / fail / not run</td>{foot}</tr></tfoot>
-</table>
-</div>
-</details>
-{unmapped}
-<p class="muted">Failures, if any, are listed at the top of the report.</p>
-</section>"""
+    rows = []
+    for row in m.rows:
+        statuses = {c.status for c in row.cells.values()}
+        rows.append((row, "fail" if FAIL in statuses else ("pass" if statuses <= _SETTLED else "mixed")))
+    return templates.render("conformance.html", m=m, spec_loaded=spec_loaded, rows=rows,
+                            failing=len(m.failing_rules()),
+                            cards=[_card(m, b, totals[b]) for b in m.backends] if m.rows or m.unmapped else [])
 
 
 # --------------------------------------------------------------- performance
 
-def _verdict_cell(case: Case, m: Measured) -> str:
+def _vs_fastest(case: Case, m: Measured) -> dict:
     """"fastest" only where the data shows it; "tie" lists who it cannot separate."""
     ratio = m.ratio or 1.0
     text = units.fmt_ratio(ratio) if abs(ratio - 1.0) >= 1e-12 else "1.00×"
-    if m.ratio_ci:
-        text += f' <span class="ci">[{m.ratio_ci[0]:.2f}–{m.ratio_ci[1]:.2f}]</span>'
+    ci = (f"{m.ratio_ci[0]:.2f}", f"{m.ratio_ci[1]:.2f}") if m.ratio_ci else None
     p = f"U test vs leader p = {m.pvalue:.3g}" if m.pvalue is not None else ""
     if case.fastest() == m.backend:
-        return (f'<td class="num best"{attr("title", "slower than no other backend; every other one is significantly slower")}>'
-                f'<span class="tag best">fastest</span></td>')
+        return {"kind": "fastest"}
     if case.is_tie() and m.backend in case.tied:
         others = ", ".join(b for b in case.tied if b != m.backend)
-        return (f'<td class="num tie"{attr("title", ("not significantly different from " + others + ". " + p).strip())}>'
-                f'{text} <span class="tag tie">tie</span></td>')
-    return f'<td class="num"{attr("title", p) if p else ""}>{text}</td>'
+        return {"kind": "tie", "text": text, "ci": ci,
+                "title": ("not significantly different from " + others + ". " + p).strip()}
+    return {"kind": "plain", "text": text, "ci": ci, "title": p}
 
 
-def _median_cell(m: Measured, span: int, case: Case, quantity: str = "") -> str:
-    """Median, spread, CV and ratio cells; `span` columns for an error or no data."""
-    if m.bench.error:
-        return f'<td class="num err" colspan="{span}">error: {esc(m.bench.error)}</td>'
-    if not m.summary:
-        return f'<td class="num" colspan="{span}">no data</td>'
-    s = m.summary
-    fmt = lambda v: quantities.fmt(quantity, v)  # noqa: E731
-    spread = f"{fmt(s.minimum)} – {fmt(s.maximum)}" if s.n else "n/a"
-    noisy = s.cv > NOISY_CV
-    # Aggregate-only input may carry no cv row at all: say so, not "0.0%".
-    cv_text = "–" if (s.n == 0 and "cv" not in m.bench.aggregates) else f"{100 * s.cv:.1f}%"
-    if noisy:
-        cv_text += ' <span class="tag noisy">noisy</span>'
-    cv = (f'<td class="num{" noisy" if noisy else ""}"'
-          f'{attr("title", f"noisy: CV above {100 * NOISY_CV:.0f}%, repetitions disagree") if noisy else ""}>{cv_text}</td>')
-    ci = (f'<span class="ci">[{fmt(m.median_ci[0])} – {fmt(m.median_ci[1])}]</span>'
-          if m.median_ci else "")
-    return (f'<td class="num strong">{fmt(s.median)} {ci}</td><td class="num">{spread}</td>{cv}'
-            f'{_verdict_cell(case, m)}')
-
-
-def _vs_reference_cell(case_name: str, backend: str, vs_ref) -> str:
+def _vs_beam(case_name: str, backend: str, vs_ref) -> dict:
     """The ratio to the BEAM's median and its verdict (U test), or why none."""
     if backend == reference.REFERENCE:
-        return '<td class="num vsref"><span class="muted">reference</span></td>'
+        return {"kind": "reference"}
     r = vs_ref.get((case_name, backend))
     if r is None:
-        return '<td class="num vsref"><span class="muted">–</span></td>'
-    ratio = units.fmt_ratio(r.ratio) if r.ratio is not None else "–"
-    if r.ratio_ci:
-        ratio += f' <span class="ci">[{r.ratio_ci[0]:.2f} – {r.ratio_ci[1]:.2f}]</span>'
-    title = f"p = {r.pvalue:.4f}" if r.pvalue is not None else r.why
-    return (f'<td class="num vsref"{attr("title", title)}{attr("data-verdict", r.verdict)}>{ratio} '
-            f'<span class="{r.verdict}">{esc(r.verdict)}</span></td>')
+        return {"kind": "none"}
+    return {"kind": "value", "ratio": units.fmt_ratio(r.ratio) if r.ratio is not None else "–",
+            "ci": (f"{r.ratio_ci[0]:.2f}", f"{r.ratio_ci[1]:.2f}") if r.ratio_ci else None,
+            "title": f"p = {r.pvalue:.4f}" if r.pvalue is not None else r.why, "verdict": r.verdict}
 
 
-def _family_table(fam: Family, style, vs_ref=None) -> str:
-    counters = fam.counter_names
+def _table_row(fam: Family, case: Case, m: Measured, first: bool, style, vs_ref) -> dict:
+    row = {"first": first, "rowspan": len(case.entries), "case": case.name, "backend": m.backend,
+           "color": style.color(m.backend), "error": m.bench.error or "", "no_data": not m.summary}
+    if row["error"] or row["no_data"]:
+        return row
+    s = m.summary
+    fmt = lambda v: quantities.fmt(fam.quantity, v)  # noqa: E731
+    row.update(
+        median=fmt(s.median),
+        median_ci=(fmt(m.median_ci[0]), fmt(m.median_ci[1])) if m.median_ci else None,
+        spread=f"{fmt(s.minimum)} – {fmt(s.maximum)}" if s.n else "n/a",
+        noisy=s.cv > NOISY_CV,
+        # Aggregate-only input may carry no cv row at all: say so, not "0.0%".
+        cv="–" if (s.n == 0 and "cv" not in m.bench.aggregates) else f"{100 * s.cv:.1f}%",
+        vs_fastest=_vs_fastest(case, m), vs_beam=_vs_beam(case.name, m.backend, vs_ref),
+        reps=str(s.n) if s.n else "–",
+        counters=[units.fmt_counter(c, m.counters[c]) if c in m.counters else "–" for c in fam.counter_names])
+    return row
+
+
+def _family_table(fam: Family, style, vs_ref) -> dict:
     with_ref = any(reference.REFERENCE in c.entries for c in fam.cases)
-    vs_ref = vs_ref or {}
-    head = ("<th scope=\"col\">Benchmark</th><th scope=\"col\">Backend</th>"
-            f"<th scope=\"col\" class=\"num\">Median {esc(quantities.name_of(fam))} [95% CI]</th>"
-            "<th scope=\"col\" class=\"num\">Min – max</th><th scope=\"col\" class=\"num\">CV</th>"
-            "<th scope=\"col\" class=\"num\">vs fastest</th>"
-            + ("<th scope=\"col\" class=\"num\">vs BEAM</th>" if with_ref else "")
-            + "<th scope=\"col\" class=\"num\">Reps</th>"
-            + "".join(f'<th scope="col" class="num counter">{esc(c)}</th>' for c in counters))
-    rows: List[str] = []
-    for case in fam.cases:
-        entries = list(case.entries.values())
-        for i, m in enumerate(entries):
-            first = ""
-            if i == 0:
-                first = f'<th scope="rowgroup" rowspan="{len(entries)}" class="case">{esc(case.name)}</th>'
-            dot = f'<span class="dot" style="background:{style.color(m.backend)}"></span>'
-            reps = str(m.summary.n) if m.summary and m.summary.n else "–"
-            counter_cells = "".join(
-                f'<td class="num counter">{esc(units.fmt_counter(c, m.counters[c]))}</td>' if c in m.counters
-                else '<td class="num counter">–</td>' for c in counters)
-            broken = bool(m.bench.error) or not m.summary
-            ref_cell = _vs_reference_cell(case.name, m.backend, vs_ref) if with_ref else ""
-            tail = "" if broken else f'{ref_cell}<td class="num">{reps}</td>{counter_cells}'
-            cls = ' class="group-start"' if i == 0 else ""
-            cells = _median_cell(m, span=5 + len(counters) + (1 if with_ref else 0), case=case, quantity=fam.quantity)
-            rows.append(f"<tr{cls}>{first}<td class=\"be\">{dot}{esc(m.backend)}</td>{cells}{tail}</tr>")
-    return (f'<div class="table-scroll"><table class="perf"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
-
-
-def _caption(chart) -> str:
-    """Say what a chart shows; the family's heading already names it."""
-    if chart.kind == "sweep":
-        fixed = f" at {esc(chart.group)}" if chart.group else ""
-        return f'<figcaption>Sweep over <code>{esc(chart.sweep_param)}</code>{fixed}</figcaption>'
-    if chart.kind == "scaling":
-        return (f'<figcaption>Scaling with <code>{esc(chart.sweep_param)}</code>: median and 95% interval per '
-                f'worker count; a flat dashed line is a backend with no workers to vary</figcaption>')
-    if chart.kind == "tails":
-        return ('<figcaption>Tail latency per operation: p50, p99 and max of each repetition (median over '
-                'repetitions, whisker min to max), log scale</figcaption>')
-    return "<figcaption>Median with its 95% interval; dots are the repetitions</figcaption>"
+    return {"quantity": quantities.name_of(fam), "counters": fam.counter_names, "with_ref": with_ref,
+            # columns an error or "no data" spans
+            "span": 5 + len(fam.counter_names) + (1 if with_ref else 0),
+            "rows": [_table_row(fam, case, m, i == 0, style, vs_ref)
+                     for case in fam.cases for i, m in enumerate(case.entries.values())]}
 
 
 def family_anchor(i: int, fam: Family) -> str:
     return f"family-{i}-{slug(fam.name)}"
 
 
-def describe_family(fam: Family) -> str:
+def _description(fam: Family) -> Optional[List[tuple]]:
     """The operation, unit, sizes and direction, from the perf suite's own
-    description of the family (perf/bench_*.cpp)."""
+    description of the family (perf/bench_*.cpp); None when it has none."""
     d = fam.description
     if d is None:
-        return ('<p class="fam-desc muted" data-described="0">No description: the perf JSON carries none for this '
-                'family (an older perf binary?). Times are real time per operation; lower is better.</p>')
+        return None
     rows = [("Operation", d.operation), ("Unit", d.unit), ("Sizes", d.sizes)]
     compared = quantities.name_of(fam)
     better = "lower is better"
@@ -368,92 +174,51 @@ def describe_family(fam: Family) -> str:
     rows.append(("Compared on", f"{compared}; {better}"))
     if d.x_axis:
         rows.append(("Varies", f"{d.x_axis}: the runtime's worker threads"))
-    items = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in rows if v)
-    return f'<dl class="fam-desc" data-described="1">{items}</dl>'
-
-
-def _broken_perf(broken: Sequence[Dict[str, object]]) -> str:
-    if not broken:
-        return ""
-    items = "".join(f"<li><code>{esc(b.get('name'))}</code> {esc(b.get('status'))}: {esc(b.get('detail'))}</li>"
-                    for b in broken)
-    return ('<div class="callout fail" role="alert" id="perf-broken"><strong>Part of the perf suite did not finish.</strong> '
-            'These processes crashed, hung or wrote nothing; their benchmarks are missing below, the ones that '
-            f'finished are shown.<ul>{items}</ul></div>')
+    return [(k, v) for k, v in rows if v]
 
 
 def performance(families: Sequence[Family], style, backends: Sequence[str],
                 broken: Sequence[Dict[str, object]] = (), vs_reference=(), gbench_debug: bool = False) -> str:
-    if not families:
-        return ('<section id="performance"><h2>Performance</h2>' + _broken_perf(broken)
-                + '<p class="empty">No benchmark results were given.</p></section>')
-    legend = "".join(
-        f'<span class="legend-item"><span class="dot" style="background:{style.color(b)}"></span>{esc(b)}</span>'
-        for b in backends)
-    nav = " · ".join(f'<a href="#{family_anchor(i, f)}">{esc(f.name)}</a>' for i, f in enumerate(families))
-    debug = ("<p class=\"muted\">Debian's Google Benchmark library reports itself as built as DEBUG. That does not "
-             "touch these numbers: every benchmark here uses manual timing, a steady clock read inside the measured "
-             "process around the work only, so the library's own code runs outside the measured region.</p>"
-             if gbench_debug else "")
-    parts = [f"""<section id="performance">
-<h2>Performance</h2>
-<p class="lead">Each family says what one operation is, its unit and sizes (from the benchmark's own code). Charts are dot
-plots: the <strong>median</strong> over repetitions with its bootstrap 95% interval as a whisker, and every repetition as
-a small dot beside it; an axis is logarithmic only when values span more than 30× (it then says so), otherwise linear
-from zero. Memory is compared on bytes per process, timers on lateness, and throughput families are drawn in
-operations per second. <em>vs fastest</em> is the median divided by the lowest median on the same benchmark, with its
-bootstrap 95% interval. A backend is badged <strong>fastest</strong> only when every other backend is slower by a
-two-sided Mann–Whitney U test (α = 0.05) or by a ratio interval that excludes 1; otherwise the backends the data
-cannot separate are marked <strong>tie</strong>. <em>vs BEAM</em> is the median divided by the BEAM's (the same work
-in Erlang on Erlang/OTP), with the U test's verdict (see <a href="#vs-beam">Against the BEAM</a>). A CV above {100 * NOISY_CV:.0f}% is flagged <strong>noisy</strong>.</p>
-{debug}
-{_broken_perf(broken)}
-<p class="legend">Backends: {legend}</p>
-<p class="families">{nav}</p>"""]
-    for i, fam in enumerate(families):
-        charts = "".join(
-            f'<figure class="chart chart-{c.kind}">{_caption(c)}<div class="chart-box"><canvas id="{c.id}" role="img"'
-            + attr("data-kind", c.kind)
-            + attr("aria-label", f"Chart of {c.title}: medians per backend; the table below has the numbers")
-            + "></canvas></div></figure>"
-            for c in fam.charts)
-        cls = " scaling" if fam.scaling else ""
-        parts.append(f'<article class="family{cls}" id="{family_anchor(i, fam)}"><h3>{esc(fam.name)}</h3>'
-                     f'{describe_family(fam)}'
-                     f'<div class="charts n{min(len(fam.charts), 2)}">{charts}</div>'
-                     f'{_family_table(fam, style, {(r.case, r.backend): r for r in vs_reference})}</article>')
-    parts.append("</section>")
-    return "\n".join(parts)
+    vs_ref = {(r.case, r.backend): r for r in vs_reference}
+    views = [{"fam": fam, "anchor": family_anchor(i, fam), "description": _description(fam),
+              "table": _family_table(fam, style, vs_ref)} for i, fam in enumerate(families)]
+    return templates.render("performance.html", families=views, broken=broken, gbench_debug=gbench_debug,
+                            legend=[(b, style.color(b)) for b in backends], noisy_pct=f"{100 * NOISY_CV:.0f}")
 
 
 # ----------------------------------------------------------- against the BEAM
 
 def against_reference(vs_reference: Sequence["reference.VsReference"], facts: Facts) -> str:
     """Per backend: on how many benchmarks it beats the BEAM, ties, loses."""
-    if not vs_reference:
-        why = facts.beam if facts.beam != UNKNOWN else "no BEAM rows in the benchmark results"
-        return (f'<section id="vs-beam" class="vsref"><h2>Against the BEAM</h2>'
-                f'<p class="empty">The BEAM reference rows are missing: {esc(why)}.</p></section>')
-    counts = reference.tally(vs_reference)
-    cards = []
-    for backend, c in counts.items():
-        total = sum(c.values())
-        cards.append(
-            f'<div class="card"{attr("data-backend", backend)}><div class="card-title">{esc(backend)}</div>'
-            f'<div class="card-main"><span class="beats">{c[reference.BEATS]}</span> · '
-            f'<span class="ties">{c[reference.TIES]}</span> · <span class="loses">{c[reference.LOSES]}</span>'
-            f'<span class="of"> of {total}</span></div>'
-            f'<div class="card-sub">beats · ties · loses{f" · {c[reference.UNKNOWN]} unknown" if c[reference.UNKNOWN] else ""}</div></div>')
-    schedulers = f" BEAM: {esc(facts.beam)}." if facts.beam != UNKNOWN else ""
-    return f"""<section id="vs-beam" class="vsref">
-<h2>Against the BEAM</h2>
-<p class="lead">Per backend, the benchmarks (family and arguments) on which its median real time is significantly lower than the
-BEAM's (<span class="beats">beats</span>), not significantly different (<span class="ties">ties</span>), or significantly higher
-(<span class="loses">loses</span>): two-sided Mann–Whitney U over the repetitions, α = 0.05; <em>unknown</em> where either side
-erred or had too few repetitions for the test to reach significance at all (3 against 3, the quick mode, cannot: its smallest
-p is 0.1).{schedulers}</p>
-<div class="cards">{"".join(cards)}</div>
-</section>"""
+    why = facts.beam if facts.beam != UNKNOWN else "no BEAM rows in the benchmark results"
+    return templates.render("against_reference.html", facts=facts, why=why,
+                            counts=reference.tally(vs_reference) if vs_reference else {},
+                            BEATS=reference.BEATS, TIES=reference.TIES, LOSES=reference.LOSES,
+                            VERDICT_UNKNOWN=reference.UNKNOWN)
+
+
+# ------------------------------------------------------------------- targets
+
+def targets(judged: Sequence["targets_mod.Judged"]) -> str:
+    """perf/targets.tsv judged on this run; targets.py decides every verdict."""
+    rows = []
+    for j in judged:
+        t = j.target
+
+        def fmt(x: float) -> str:
+            return quantities.fmt(j.quantity, x)
+        spread = t.kind == "spread"
+        rows.append({
+            "case": t.case, "matched": j.case, "who": t.who, "verdict": j.verdict, "note": j.why, "why": t.why,
+            "bound": f"spread ≤ {t.bound:.0%}" if spread else f"median ≤ {fmt(t.bound)}",
+            "backends": [{"backend": v.backend, "verdict": v.verdict, "note": v.why,
+                          "value": (f"±{v.spread:.0%}" if v.spread is not None else "")
+                          if spread else (fmt(v.median) if v.median is not None else "")}
+                         for v in j.backends],
+            "beam": "" if spread or "beam" not in j.references else fmt(j.references["beam"]),
+            "caf": "" if spread or "caf" not in j.references else fmt(j.references["caf"]),
+        })
+    return templates.render("targets.html", rows=rows)
 
 
 # ------------------------------------------------------------------ baseline
@@ -464,79 +229,44 @@ _VERDICT_ORDER = {cmp.REGRESSION: 0, cmp.IMPROVEMENT: 1, cmp.NOT_COMPARABLE: 2, 
                   cmp.NEW: 5, cmp.GONE: 6}
 
 
-def _time_ci(value: Optional[float], ci) -> str:
-    if value is None:
-        return "–"
-    text = units.fmt_time(value)
-    if ci:
-        text += f' <span class="ci">[{units.fmt_time(ci[0])} – {units.fmt_time(ci[1])}]</span>'
-    return text
+def _time_ci(ci) -> Optional[tuple]:
+    return (units.fmt_time(ci[0]), units.fmt_time(ci[1])) if ci else None
+
+
+def _change_row(c: cmp.Change) -> dict:
+    cls = _VERDICT_CLASS.get(c.verdict, "")
+    return {
+        "cls": cls, "verdict": c.verdict, "case": c.case, "backend": c.backend,
+        "warnings": "; ".join(c.warnings),
+        "old": units.fmt_time(c.old_median) if c.old_median is not None else "–",
+        "old_ci": _time_ci(c.old_ci) if c.old_median is not None else None,
+        "new": units.fmt_time(c.new_median) if c.new_median is not None else "–",
+        "new_ci": _time_ci(c.new_ci) if c.new_median is not None else None,
+        "pct": units.fmt_pct(c.change_pct) if c.change_pct is not None else "–",
+        "pct_ci": (f"×{c.ratio_ci[0]:.3f}", f"×{c.ratio_ci[1]:.3f}") if c.ratio_ci else None,
+        "p": f"{c.pvalue:.2g}" if c.pvalue is not None else "–",
+        "p_adjusted": f"{c.p_adjusted:.2g}" if c.pvalue is not None and c.p_adjusted is not None else "",
+        "reps": f"{c.n_old} vs {c.n_new}",
+        "mark": {"regress": "▲ ", "improve": "▼ "}.get(cls, ""),
+        "note": c.note or "",
+    }
 
 
 def baseline(changes: Optional[Sequence[cmp.Change]], baseline_label: str, min_change: float = 0.05,
              refused_because: Sequence[str] = (), baseline_error: Optional[str] = None) -> str:
-    intro = (f'<p class="lead">Change of the median real time relative to <code>{esc(baseline_label)}</code>. A benchmark '
-             f'regressed (or improved) only when a two-sided Mann–Whitney U test over the repetitions, its p adjusted by '
-             f'Holm\'s method over every benchmark compared, is below α = 0.05 <em>and</em> the medians differ by at least '
-             f'{100 * min_change:g}%. Holm bounds the chance of even one false alarm in the whole run at 5%, whatever the '
-             f'dependence between benchmarks. Where the repetitions are too few for the corrected test ever to reach '
-             f'significance, the verdict is <em>too few repetitions</em>. Intervals are bootstrap 95%. '
-             f'▲ marks a regression (slower), ▼ an improvement.</p>')
-    if baseline_error:
-        return (f'<section id="baseline"><h2>Against the baseline</h2><div class="callout fail" role="alert">'
-                f'<strong>No comparison: the baseline cannot be used.</strong> {esc(baseline_error)}</div></section>')
-    if changes is None:
-        items = "".join(f"<li>{esc(m)}</li>" for m in refused_because)
-        return (f'<section id="baseline"><h2>Against the baseline</h2><div class="callout fail" role="alert">'
-                f'<strong>No comparison: the baseline is not comparable with this run.</strong><ul>{items}</ul>'
-                f'Run with the baseline\'s settings, or pass <code>--force-compare</code>.</div></section>')
     counts: Dict[str, int] = {}
-    for c in changes:
+    for c in changes or ():
         counts[c.verdict] = counts.get(c.verdict, 0) + 1
-    ordered = sorted(changes, key=lambda c: (_VERDICT_ORDER.get(c.verdict, 9),
-                                             -(abs(c.change_pct) if c.change_pct is not None else 0)))
-    headline, quiet = [], []
-    for c in ordered:
-        cls = _VERDICT_CLASS.get(c.verdict, "")
-        pct = units.fmt_pct(c.change_pct) if c.change_pct is not None else "–"
-        if c.ratio_ci:
-            pct += f' <span class="ci">[×{c.ratio_ci[0]:.3f} – ×{c.ratio_ci[1]:.3f}]</span>'
-        if c.pvalue is not None:
-            p = f"{c.pvalue:.2g}"
-            if c.p_adjusted is not None:
-                p += f' <span class="muted">(adj. {c.p_adjusted:.2g})</span>'
-        else:
-            p = "–"
-        reps = f"{c.n_old} vs {c.n_new}"
-        mark = {"regress": "▲ ", "improve": "▼ "}.get(cls, "")
-        warn = ""
-        if c.warnings:
-            warn = ('<div class="row-warn" role="note">⚠ not strictly comparable: '
-                    + esc("; ".join(c.warnings)) + "</div>")
-        row = (f'<tr class="{cls}"{attr("data-verdict", c.verdict)}><td class="case">{esc(c.case)}{warn}</td>'
-               f'<td class="be">{esc(c.backend)}</td>'
-               f'<td class="num">{_time_ci(c.old_median, c.old_ci)}</td><td class="num">{_time_ci(c.new_median, c.new_ci)}</td>'
-               f'<td class="num strong">{pct}</td><td class="num">{p}</td><td class="num">{reps}</td>'
-               f'<td class="verdict"{attr("title", c.note) if c.note else ""}>{mark}{esc(c.verdict)}'
-               f'{f"<div class=muted>{esc(c.note)}</div>" if c.note and c.verdict != cmp.NO_CHANGE else ""}</td></tr>')
-        # Unremarkable rows would bury the few that matter.
-        (quiet if c.verdict in (cmp.NO_CHANGE, cmp.NEW, cmp.GONE, cmp.NO_DATA) else headline).append(row)
-
-    def table(rows: List[str]) -> str:
-        return ('<div class="table-scroll"><table class="compare"><thead><tr><th scope="col">Benchmark</th>'
-                '<th scope="col">Backend</th><th scope="col" class="num">Baseline</th><th scope="col" class="num">Current</th>'
-                '<th scope="col" class="num">Change [ratio 95% CI]</th><th scope="col" class="num">p (Holm-adjusted)</th>'
-                '<th scope="col" class="num">Reps</th><th scope="col">Verdict</th>'
-                f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
-
-    summary = " · ".join(f"{esc(v)}: {n}" for v, n in sorted(counts.items(), key=lambda kv: _VERDICT_ORDER.get(kv[0], 9)))
-    return f"""<section id="baseline">
-<h2>Against the baseline</h2>
-{intro}
-<p class="verdicts">{summary}</p>
-{table(headline) if headline else '<p class="empty">No regression or improvement in any benchmark.</p>'}
-{f'<details class="quiet"><summary>{len(quiet)} more: no significant change, new, or only in the baseline</summary>{table(quiet)}</details>' if quiet else ""}
-</section>"""
+    ordered = sorted(changes or (), key=lambda c: (_VERDICT_ORDER.get(c.verdict, 9),
+                                                   -(abs(c.change_pct) if c.change_pct is not None else 0)))
+    # Unremarkable rows would bury the few that matter.
+    unremarkable = (cmp.NO_CHANGE, cmp.NEW, cmp.GONE, cmp.NO_DATA)
+    return templates.render(
+        "baseline.html", label=baseline_label, min_change_pct=f"{100 * min_change:g}", error=baseline_error,
+        refused=list(refused_because) if changes is None else None, NO_CHANGE=cmp.NO_CHANGE,
+        counts=sorted(counts.items(), key=lambda kv: _VERDICT_ORDER.get(kv[0], 9)),
+        headline=[_change_row(c) for c in ordered if c.verdict not in unremarkable],
+        quiet=[_change_row(c) for c in ordered if c.verdict in unremarkable])
 
 
 # ---------------------------------------------------------------------- spec
@@ -544,28 +274,5 @@ def baseline(changes: Optional[Sequence[cmp.Change]], baseline_label: str, min_c
 def spec_text(spec: Spec, m: Matrix) -> str:
     if not spec.rules:
         return ""
-    known = frozenset(r.id for r in spec.rules)
-    rows = {r.rule_id: r for r in m.rows}
-    parts = ['<section id="spec"><h2>Spec rules</h2>'
-             '<p class="lead">The text of every rule, as the spec states it, with its result per backend.</p>']
-    area: Optional[str] = None
-    for rule in spec.rules:
-        if rule.area != area:
-            area = rule.area
-            parts.append(f'<h3 class="area-title">{esc(area or "General")}</h3>')
-        row = rows.get(rule.id)
-        marks = ""
-        if row:
-            marks = "".join(
-                f'<span class="mini-badge {_STATUS_CLASS[c.status]}"{attr("title", f"{b}: {_BADGE[c.status][1]}")}>'
-                f'{esc(b)} <span aria-hidden="true">{_BADGE[c.status][0]}</span>'
-                f'<span class="sr-only"> {_BADGE[c.status][1]}</span></span>'
-                for b, c in row.cells.items())
-        rid = esc(rule.id)
-        parts.append(
-            f'<article class="rule" id="rule-{rid}"><h4><span class="rule-id">{rid}</span> {markdown.inline(rule.title)}'
-            f'<span class="marks">{marks}</span></h4>'
-            f'<div class="rule-body">{markdown.render(rule.body, known)}</div>'
-            f'<a class="back" href="#matrix-{rid}">↑ matrix</a></article>')
-    parts.append("</section>")
-    return "\n".join(parts)
+    return templates.render("spec.html", spec=spec, rows={r.rule_id: r for r in m.rows},
+                            known=frozenset(r.id for r in spec.rules))

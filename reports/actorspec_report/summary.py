@@ -127,6 +127,10 @@ def render(report: Report) -> str:
         else:
             lines.append(f"  no BEAM rows ({report.facts.beam})" if report.facts.beam != "unknown" else "  no BEAM rows")
 
+    if report.targets:
+        lines.append("")
+        lines += targets_table(report)
+
     if report.changes is not None:
         lines.append("")
         if report.mismatches:
@@ -154,3 +158,26 @@ def render(report: Report) -> str:
         lines.append("")
         lines += ["WARNING: " + p for p in list(report.problems) + list(report.facts.warnings)]
     return "\n".join(lines) + "\n"
+
+
+def targets_table(report: Report) -> List[str]:
+    """perf/targets.tsv judged: met only when the median's 95% interval is within the bound."""
+    lines = ["Targets (perf/targets.tsv; met/missed only when the median's 95% interval is clear of the bound):"]
+    rows = [["case", "who", "bound", "verdict", "medians", "BEAM", "CAF"]]
+    for j in report.targets:
+        t = j.target
+        def fmt(x: float) -> str:
+            return quantities.fmt(j.quantity, x, ascii_only=True)
+        bound = f"spread <= {t.bound:.0%}" if t.kind == "spread" else f"median <= {fmt(t.bound)}"
+        if t.kind == "spread":
+            got = ", ".join(f"{v.backend} {'±' + format(v.spread, '.0%') if v.spread is not None else v.verdict}"
+                            for v in j.backends)
+        else:
+            got = ", ".join(f"{v.backend} {fmt(v.median)}" if v.median is not None else f"{v.backend} {v.why}"
+                            for v in j.backends)
+        refs = [fmt(j.references[r]) if r in j.references else "-" for r in ("beam", "caf")]
+        if t.kind == "spread":
+            refs = ["-", "-"]
+        rows.append([_clip(t.case), t.who, bound, j.verdict.upper() if j.verdict != "met" else "met",
+                     got or j.why] + refs)
+    return lines + _table(rows, [False, False, False, False, False, True, True])

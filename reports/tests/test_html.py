@@ -8,16 +8,12 @@ from html.parser import HTMLParser
 
 import support
 from actorspec_report import html as h
-from actorspec_report import markdown, model, render
+from actorspec_report import markdown, model, render, templates
 
 HOSTILE = '</script><img src=x onerror="alert(1)">&amp;\u2028"\''
 
 
 class Primitives(unittest.TestCase):
-    def test_esc(self):
-        self.assertEqual(h.esc('<a href="x">&\''), "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;")
-        self.assertEqual(h.esc(None), "")
-
     def test_json_for_script_has_no_markup_and_round_trips(self):
         data = {"name": HOSTILE, "list": ["<!--", "]]>", "\u2029"]}
         text = h.json_for_script(data)
@@ -40,10 +36,13 @@ class Primitives(unittest.TestCase):
 
 
 class Markdown(unittest.TestCase):
+    """markdown-it-py with the report's own rules (markdown.py)."""
+
     def test_raw_html_is_escaped(self):
         out = markdown.render("Text <script>alert(1)</script> and <b>bold</b>")
         self.assertNotIn("<script>", out)
         self.assertIn("&lt;script&gt;", out)
+        self.assertIn("&lt;b&gt;bold&lt;/b&gt;", out)
 
     def test_inline_markup(self):
         out = markdown.inline("`a<b>` **strong** *em* spawn_exit_fast")
@@ -51,22 +50,37 @@ class Markdown(unittest.TestCase):
         self.assertIn("<strong>strong</strong>", out)
         self.assertIn("<em>em</em>", out)
         self.assertIn("spawn_exit_fast", out)  # underscores inside words are not emphasis
+        self.assertFalse(out.startswith("<p>"))  # titles sit inside a heading or cell
 
     def test_links(self):
-        out = markdown.inline('[see](#rule-LNK-5) [ext](https://example.org/"x)')
+        out = markdown.inline('[see](#rule-LNK-5) [ext](https://example.org/"x) <https://a.example>')
         self.assertIn('<a href="#rule-LNK-5">see</a>', out)
+        self.assertIn('ext <span class="url">(https://example.org/%22x)</span>', out)
+        self.assertIn("https://a.example", out)
         self.assertNotIn('href="https', out)
 
+    def test_images_are_not_fetched(self):
+        out = markdown.render("![diagram](https://example.org/d.png)")
+        self.assertNotIn("<img", out)
+        self.assertIn('diagram <span class="url">(https://example.org/d.png)</span>', out)
+
     def test_rule_references_become_anchors(self):
-        out = markdown.inline("see LNK-5 and XYZ-9, `LNK-5`", frozenset({"LNK-5"}))
-        self.assertIn('<a href="#rule-LNK-5">LNK-5</a> and XYZ-9', out)
+        out = markdown.inline("see LNK-5 and XYZ-9, `LNK-5`, [LNK-5 here](#x)", frozenset({"LNK-5"}))
+        self.assertIn('<a href="#rule-LNK-5">LNK-5</a> and XYZ-9', out)  # unknown IDs stay text
         self.assertIn("<code>LNK-5</code>", out)
+        self.assertIn('<a href="#x">LNK-5 here</a>', out)  # no link inside a link
+        self.assertNotIn("rule-LNK-5", markdown.inline("see LNK-5"))
 
     def test_blocks(self):
-        out = markdown.render("- a\n- b\n\n| h1 | h2 |\n| --- | --- |\n| <x> | 2 |\n\n```\n<code>\n```\n")
-        self.assertIn("<ul><li>a</li><li>b</li></ul>", out)
-        self.assertIn("<td>&lt;x&gt;</td>", out)
-        self.assertIn("<pre><code>&lt;code&gt;</code></pre>", out)
+        out = markdown.render("# Note\n\n- a\n- b\n\n| h1 | h2 |\n| --- | --- |\n| <x> | 2 |\n\n"
+                              "```\n<code>\n```\n\n> quoted SPN-1\n", frozenset({"SPN-1"}))
+        flat = out.replace("\n", "")
+        self.assertIn("<h5>Note</h5>", flat)  # below the rule's own <h4>
+        self.assertIn("<ul><li>a</li><li>b</li></ul>", flat)
+        self.assertIn('<table class="md"><thead><tr><th>h1</th><th>h2</th></tr></thead>', flat)
+        self.assertIn("<td>&lt;x&gt;</td>", flat)
+        self.assertIn("<pre><code>&lt;code&gt;</code></pre>", flat)
+        self.assertIn('<blockquote><p>quoted <a href="#rule-SPN-1">SPN-1</a></p></blockquote>', flat)
 
 
 class Collect(HTMLParser):
@@ -157,6 +171,32 @@ class WholePage(unittest.TestCase):
         canvases = [a for t, a in self.page.tags if t == "canvas"]
         self.assertEqual(body["data-charts-expected"], str(len(canvases)))
         self.assertEqual(body["data-charts-rendered"], "0")
+
+    def test_footer_names_the_inlined_chartjs(self):
+        text = "".join(self.page.data)
+        self.assertIn("Chart.js (version unknown)", text)  # the stub has no banner
+        report = model.build(model.Inputs(spec=support.fixture("SPEC.md")))
+        page = render.to_html(report, "/*!\n * Chart.js v3.9.1\n */\n" + support.STUB_CHARTJS)
+        self.assertIn("Chart.js 3.9.1 (MIT licence, inlined)", page)
+
+
+class Templates(unittest.TestCase):
+    def test_every_template_compiles_with_autoescape(self):
+        env = templates._env
+        names = env.list_templates()
+        self.assertIn("report.html", names)
+        for name in names:
+            env.get_template(name)  # a syntax error raises here
+            self.assertTrue(env.autoescape(name), name)
+
+    def test_input_is_escaped_and_own_markup_is_not(self):
+        out = templates.render("toc.html", has_perf=False, has_baseline=False, has_spec=False)
+        self.assertIn('<a href="#conformance">', out)
+        out = templates.render("mutants.html", doc={"mutants": [{"mutant": "<b>m</b>", "verdict": "killed"}]},
+                               trusted=True, summary="<i>s</i>")
+        self.assertIn("&lt;b&gt;m&lt;/b&gt;", out)
+        self.assertIn("&lt;i&gt;s&lt;/i&gt;", out)
+        self.assertNotIn("<b>", out)
 
 
 if __name__ == "__main__":

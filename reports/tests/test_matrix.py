@@ -80,6 +80,16 @@ class ReferenceColumn(unittest.TestCase):
         c = self.cell(result("AB_1_beam", "beam", NOT_RUN, "skipped", "", ["not run: --no-beam was given"]))
         self.assertEqual(c.status, NOT_RUN)
 
+    def test_a_column_that_did_not_run_at_all_says_why_once(self):
+        s = spec.parse("### AB-1 — x\n### AB-2 — y\n")
+        why = "not run: --no-beam was given"
+        m = matrix.build(s, [result("AB_1_beam", "beam", NOT_RUN, "skipped", "", [why]),
+                             result("AB_2_beam", "beam", NOT_RUN, "skipped", "", [why])], ["beam"])
+        self.assertEqual(m.nothing_ran_because("beam"), why)
+        m = matrix.build(s, [result("AB_1_beam", "beam", NOT_RUN, "skipped", "", [why]),
+                             result("AB_2_x", "beam", PASS, classification="checked")], ["beam"])
+        self.assertEqual(m.nothing_ran_because("beam"), "")
+
     def test_the_runner_json_is_read_with_its_classes(self):
         doc = {"testsuites": [{"name": "lnk_tests/beam", "testsuite": [
             {"name": "LNK_15_reasons/beam", "result": "COMPLETED", "status": "RUN", "beam_class": "deviation"},

@@ -9,9 +9,14 @@ ACTORSPEC_PACKAGES=(
   cmake ninja-build g++ python3
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   libtbb-dev libboost-fiber1.81-dev libboost-context1.81-dev nlohmann-json3-dev
-  libcaf-dev libjs-chart.js chromium libxml2-utils
+  libcaf-dev libjs-chart.js python3-jinja2 python3-markdown-it chromium libxml2-utils
   erlang-base erlang-dev erlang-eunit
+  time
 )
+
+# Debian's interpreter: apt installs python3-jinja2 and python3-markdown-it
+# (the report's) for it only, so a pyenv or venv python3 first on PATH won't do.
+ACTORSPEC_PYTHON=/usr/bin/python3
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -37,6 +42,12 @@ ensure_packages() {
     echo "  apt-get update && ${cmd[*]}" >&2
     return 1
   fi
+}
+
+# require_report_python: the report's modules import under ACTORSPEC_PYTHON,
+# or one clear line names the missing Debian package (no traceback).
+require_report_python() {
+  (cd "$ACTORSPEC_ROOT/reports" && PYTHONDONTWRITEBYTECODE=1 "$ACTORSPEC_PYTHON" -m actorspec_report.deps)
 }
 
 # configure_and_build PRESET [cmake --build args...]

@@ -11,7 +11,7 @@ A hung test is killed after the deadline (default 20 s times
 $ACTORSPEC_TIMEOUT_SCALE, twice the suite's patience for an expected
 message: only a test that waits forever takes that long).
 
-Standard library only. As a program:
+As a program:
   gtest_isolated.py BINARY --out results.json [--filter F] [--jobs N] [--timeout S]
 """
 
@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from actorspec_run.proc import run_captured
 
 
 class RunnerError(Exception):
@@ -70,17 +72,15 @@ def run_one(binary: str, name: str, timeout: float, env=None) -> dict:
     with tempfile.TemporaryDirectory(prefix="gtest_isolated_") as tmp:
         out = os.path.join(tmp, "result.json")
         started = time.monotonic()
-        try:
-            proc = subprocess.run([binary, f"--gtest_filter={name}", f"--gtest_output=json:{out}"],
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                  errors="replace", env=env, timeout=timeout)
-        except subprocess.TimeoutExpired:
+        output, end = run_captured([binary, f"--gtest_filter={name}", f"--gtest_output=json:{out}"],
+                                   timeout, env=env)
+        if end.timed_out:
             return _synthetic(name, time.monotonic() - started,
                               f"hung: no verdict within {timeout:.0f} s, the test process was killed", "hung")
         elapsed = time.monotonic() - started
-        tail = "\n".join(proc.stdout.splitlines()[-20:])
-        if proc.returncode < 0 or not os.path.exists(out):
-            how = f"signal {-proc.returncode}" if proc.returncode < 0 else f"exit status {proc.returncode}"
+        tail = "\n".join(output.splitlines()[-20:])
+        if end.returncode < 0 or not os.path.exists(out):
+            how = f"signal {-end.returncode}" if end.returncode < 0 else f"exit status {end.returncode}"
             return _synthetic(name, elapsed, f"crashed ({how}) before a verdict; last output:\n{tail}", "crashed")
         with open(out, encoding="utf-8") as f:
             data = json.load(f)

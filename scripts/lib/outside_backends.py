@@ -89,7 +89,7 @@ def discover(conformance_bins, perf_bins, builtin):
         for b in bins or []:
             for name in probe(b):
                 if name in builtin:
-                    raise OutsideError(f"{b}: its backend '{name}' has the name of a built-in backend")
+                    raise OutsideError(f"{b}: its backend '{name}' has the name of a built-in backend or the BEAM reference")
                 if name in table and table[name] != os.path.abspath(b):
                     raise OutsideError(f"backend '{name}' is in two binaries: {table[name]} and {b}")
                 table[name] = os.path.abspath(b)

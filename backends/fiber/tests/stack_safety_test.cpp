@@ -1,6 +1,6 @@
 // What protects a fiber's stack: the guard page below each pooled stack,
 // whose fault is reported naming the process (core/overflow_report), and
-// the canary above it (see stack_pool.hpp).
+// on kernels without guard regions the canary above it (backends/stackful).
 
 #include <gtest/gtest.h>
 

@@ -41,8 +41,12 @@ outside backends:
   your own runtime"): its backends are the names its tests and benchmarks end
   with. Its conformance tests run one per process (scripts/lib/gtest_isolated.py),
   so a test it hangs or crashes on is that test's failed verdict. Its failed
-  tests are results: they do not make the exit status 1. scripts/run builds
-  the CAF adapter (adapters/caf) and adds it this way unless --no-caf.
+  tests are results: they do not make the exit status 1. So is a benchmark
+  of it that ends with an error (the runtime cannot run that program, e.g.
+  CAF and guide/worker_pool's names): the report shows the error, and it
+  does not make the exit status 4; its perf binary crashing, hanging or
+  writing nothing does. scripts/run builds the CAF adapter (adapters/caf)
+  and adds it this way unless --no-caf.
 
 examples:
   scripts/run --quick                          smoke run (minutes)

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import threading
 from dataclasses import dataclass
-from typing import Callable, List, Optional
+from typing import Callable, List, Optional, Tuple
 
 DEFAULT_TIMEOUT_SCALE_ENV = "ACTORSPEC_TIMEOUT_SCALE"
 
@@ -74,3 +74,24 @@ def run_streaming(argv: List[str], timeout_s: float, on_line: Callable[[str], No
     # A grandchild may keep the pipe open; do not wait for it forever.
     reader.join(timeout=5)
     return Exit(returncode=None if timed_out else proc.returncode, timed_out=timed_out, timeout_s=timeout_s)
+
+
+def run_captured(argv: List[str], timeout_s: float, env: Optional[dict] = None) -> Tuple[str, Exit]:
+    """Runs argv to its end or its deadline; returns its merged output.
+
+    Like run_streaming, the child leads its own process group and a timeout
+    kills the whole group: a GoogleTest death test forks a child that would
+    otherwise outlive its killed parent (and keep running a hung test).
+    """
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            errors="replace", start_new_session=True, env=env)
+    try:
+        out, _ = proc.communicate(timeout=timeout_s)
+        return out, Exit(returncode=proc.returncode, timed_out=False, timeout_s=timeout_s)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        out, _ = proc.communicate()
+        return out or "", Exit(returncode=None, timed_out=True, timeout_s=timeout_s)

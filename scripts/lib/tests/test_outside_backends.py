@@ -14,6 +14,7 @@ import gtest_isolated  # noqa: E402
 import outside_backends  # noqa: E402
 
 FAKE = os.path.join(HERE, "fake_gtest.py")
+FAKE_PERF = os.path.join(HERE, "fakes", "fake_perf")
 
 
 class GtestIsolated(unittest.TestCase):
@@ -59,7 +60,7 @@ class OutsideBackends(unittest.TestCase):
             outside_backends.conformance_backends("/bin/false")
 
     def test_a_built_in_name_is_refused(self):
-        with self.assertRaisesRegex(outside_backends.OutsideError, "name of a built-in backend"):
+        with self.assertRaisesRegex(outside_backends.OutsideError, "name of a built-in backend or the BEAM reference"):
             outside_backends.discover([FAKE], [], builtin={"mine"})
 
     def test_perf_files_merge_with_their_backends(self):
@@ -79,22 +80,18 @@ class OutsideBackends(unittest.TestCase):
             self.assertEqual(doc["context"]["actorspec_backends"], "thread,tbb,caf")
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class RunSuiteWithAnOutsideBackend(unittest.TestCase):
     """scripts/run's driver with the fake built-in binaries of test_run_suite
     and fake_gtest.py as an outside backend's --conformance-bin."""
 
-    def run_suite(self, *args):
+    def run_suite(self, *args, **fake_env):
         tmp = tempfile.mkdtemp(prefix="run-suite-outside-")
         self.addCleanup(shutil.rmtree, tmp, True)
         out = os.path.join(tmp, "out")
         fakes = os.path.join(HERE, "fakes")
         env = {k: v for k, v in os.environ.items() if not k.startswith("FAKE_")}
         # Hung tests are killed after 20 s times the scale: 2 s here.
-        env.update(PYTHONDONTWRITEBYTECODE="1", ACTORSPEC_TIMEOUT_SCALE="0.1")
+        env.update(PYTHONDONTWRITEBYTECODE="1", ACTORSPEC_TIMEOUT_SCALE="0.1", **fake_env)
         cmd = [sys.executable, os.path.join(os.path.dirname(HERE), "run_suite.py"),
                "--builtin-conformance-bin", os.path.join(fakes, "fake_conformance"),
                "--builtin-perf-bin", os.path.join(fakes, "fake_perf"),
@@ -117,6 +114,28 @@ class RunSuiteWithAnOutsideBackend(unittest.TestCase):
         with open(os.path.join(out, "meta.json")) as f:
             self.assertIn("mine", json.load(f)["backends"])
 
+    def test_an_outside_benchmark_error_is_a_result_and_a_builtin_one_breaks_the_run(self):
+        # What CAF does on guide/worker_pool: the benchmark ends with an
+        # error saying why the runtime cannot run the program.
+        p, out = self.run_suite("--perf-bin", FAKE_PERF, FAKE_PERF_BACKENDS="mine", FAKE_PERF_ERROR="mine")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("perf ping_pong on mine failed", p.stdout)
+        self.assertIn("its benchmark errors are results, not a broken suite", p.stdout)
+        with open(os.path.join(out, "perf.json")) as f:
+            rows = [b for b in json.load(f)["benchmarks"] if "/mine/" in b["name"]]
+        self.assertTrue(rows)
+        self.assertTrue(all(b.get("error_occurred") for b in rows))
+        # The same error from a built-in backend is this project's bug.
+        p, _ = self.run_suite("--perf-bin", FAKE_PERF, FAKE_PERF_BACKENDS="mine", FAKE_PERF_ERROR="thread")
+        self.assertEqual(p.returncode, 4, p.stdout + p.stderr)
+        self.assertIn("reported an error", p.stdout)
+
+    def test_an_outside_perf_binary_that_hangs_still_breaks_the_run(self):
+        p, _ = self.run_suite("--perf-bin", FAKE_PERF, "--perf-timeout", "20", FAKE_PERF_BACKENDS="mine",
+                              FAKE_PERF_HANG="mine")
+        self.assertEqual(p.returncode, 4, p.stdout + p.stderr)
+        self.assertIn("perf/ping_pong/mine", p.stdout)
+
     def test_unknown_backend_and_unusable_binaries_are_usage_errors(self):
         p, _ = self.run_suite("--backends", "nope")
         self.assertEqual(p.returncode, 2)
@@ -129,3 +148,12 @@ class RunSuiteWithAnOutsideBackend(unittest.TestCase):
         self.assertEqual(p.returncode, 2)
         self.assertIn("--conformance-bin /bin/false", p.stderr)
         self.assertNotIn("Traceback", p.stderr)
+
+    def test_an_outside_backend_may_not_take_the_beams_name(self):
+        p, _ = self.run_suite("--conformance-bin", FAKE, "--no-beam", FAKE_GTEST_BACKEND="beam")
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("its backend 'beam' has the name of a built-in backend or the BEAM reference", p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

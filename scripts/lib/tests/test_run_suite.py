@@ -291,5 +291,27 @@ class Baseline(RunSuiteCase):
         self.assertIn("backends: baseline fiber,thread, this run thread", r.err)
 
 
+class TimedOutRunsLeaveNothing(unittest.TestCase):
+    """A hung GoogleTest death test is a forked child; killing only its
+    parent at the deadline left it running for good (seen with mutants)."""
+
+    def test_the_whole_process_group_is_killed(self):
+        sys.path.insert(0, os.path.dirname(HERE))
+        from actorspec_run.proc import run_captured
+        with tempfile.TemporaryDirectory() as tmp:
+            pid_file = os.path.join(tmp, "child.pid")
+            script = f"sleep 600 & echo $! > {pid_file}; wait"
+            out, end = run_captured(["sh", "-c", script], timeout_s=1)
+            self.assertTrue(end.timed_out)
+            with open(pid_file) as f:
+                child = int(f.read())
+        try:
+            os.kill(child, 0)
+            alive = not os.path.exists(f"/proc/{child}") or open(f"/proc/{child}/stat").read().split()[2] != "Z"
+        except ProcessLookupError:
+            alive = False
+        self.assertFalse(alive, f"the timed-out run's child {child} is still running")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -1,4 +1,4 @@
-#include "switch_hooks.hpp"
+#include "actorspec/stackful/switch_hooks.hpp"
 
 #include <pthread.h>
 
@@ -13,9 +13,10 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-namespace actorspec::fiber_backend {
+namespace actorspec::stackful {
 
-// Itanium C++ ABI 2.2.2: the per-thread exception globals.
+// libstdc++'s __cxa_eh_globals (libsupc++/unwind-cxx.h): cxxabi.h declares
+// the type but not its members.
 struct EhGlobalsLayout {
   void* caught_exceptions;
   unsigned int uncaught_exceptions;
@@ -33,6 +34,18 @@ __attribute__((noipa)) EhGlobalsLayout* thread_eh_globals() noexcept {
 
 }  // namespace
 
+EhState take_thread_eh_state() noexcept { return exchange_thread_eh_state(EhState{}); }
+
+void restore_thread_eh_state(const EhState& state) noexcept { (void)exchange_thread_eh_state(state); }
+
+EhState exchange_thread_eh_state(const EhState& state) noexcept {
+  EhGlobalsLayout* g = thread_eh_globals();
+  const EhState out{g->caught_exceptions, g->uncaught_exceptions};
+  g->caught_exceptions = state.caught_exceptions;
+  g->uncaught_exceptions = state.uncaught_exceptions;
+  return out;
+}
+
 StackBounds thread_stack_bounds() {
   StackBounds out;
   pthread_attr_t attr;
@@ -45,12 +58,22 @@ StackBounds thread_stack_bounds() {
 
 void now_running_on([[maybe_unused]] StackBounds stack) noexcept {
 #if defined(__SANITIZE_ADDRESS__)
-  // A start/finish pair run back to back on the new stack: ASan then takes
-  // `stack` as the thread's current one. Nothing else needs the pair, since
-  // the scheduler's own contexts never throw. No fake-stack save slot: this
-  // requires detect_stack_use_after_return=0 (the default).
   __sanitizer_start_switch_fiber(nullptr, stack.bottom, stack.size);
   __sanitizer_finish_switch_fiber(nullptr, nullptr, nullptr);
+#endif
+}
+
+void start_switch([[maybe_unused]] void** fake_stack_save, [[maybe_unused]] const void* to_bottom,
+                  [[maybe_unused]] std::size_t to_size) noexcept {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_start_switch_fiber(fake_stack_save, to_bottom, to_size);
+#endif
+}
+
+void finish_switch([[maybe_unused]] void* fake_stack, [[maybe_unused]] const void** old_bottom,
+                   [[maybe_unused]] std::size_t* old_size) noexcept {
+#if defined(__SANITIZE_ADDRESS__)
+  __sanitizer_finish_switch_fiber(fake_stack, old_bottom, old_size);
 #endif
 }
 
@@ -60,20 +83,6 @@ void forget_stack_shadow([[maybe_unused]] StackBounds stack) noexcept {
 #endif
 }
 
-EhState take_thread_eh_state() noexcept {
-  EhGlobalsLayout* g = thread_eh_globals();
-  EhState out{g->caught_exceptions, g->uncaught_exceptions};
-  g->caught_exceptions = nullptr;
-  g->uncaught_exceptions = 0;
-  return out;
-}
-
-void restore_thread_eh_state(const EhState& state) noexcept {
-  EhGlobalsLayout* g = thread_eh_globals();
-  g->caught_exceptions = state.caught_exceptions;
-  g->uncaught_exceptions = state.uncaught_exceptions;
-}
-
 #if defined(__SANITIZE_THREAD__)
 void* tsan_current_fiber() noexcept { return __tsan_get_current_fiber(); }
 void* tsan_create_fiber() noexcept { return __tsan_create_fiber(0); }
@@ -81,11 +90,17 @@ void tsan_destroy_fiber(void* fiber) noexcept {
   if (fiber) __tsan_destroy_fiber(fiber);
 }
 ACTORSPEC_NO_TSAN void tsan_switch_to_fiber(void* fiber) noexcept { __tsan_switch_to_fiber(fiber, 0); }
+ACTORSPEC_NO_TSAN CreationSwitch::CreationSwitch(void* new_tsan_fiber) noexcept : caller_(__tsan_get_current_fiber()) {
+  if (new_tsan_fiber) __tsan_switch_to_fiber(new_tsan_fiber, 0);
+}
+ACTORSPEC_NO_TSAN CreationSwitch::~CreationSwitch() { __tsan_switch_to_fiber(caller_, 0); }
 #else
 void* tsan_current_fiber() noexcept { return nullptr; }
 void* tsan_create_fiber() noexcept { return nullptr; }
 void tsan_destroy_fiber(void*) noexcept {}
 void tsan_switch_to_fiber(void*) noexcept {}
+CreationSwitch::CreationSwitch(void*) noexcept {}
+CreationSwitch::~CreationSwitch() {}
 #endif
 
-}  // namespace actorspec::fiber_backend
+}  // namespace actorspec::stackful
