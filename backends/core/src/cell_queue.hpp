@@ -29,6 +29,13 @@ class CellQueue {
     ++size_;
   }
 
+  void push_front(Cell* c) {
+    c->next = head_;
+    head_ = c;
+    if (!tail_) tail_ = c;
+    ++size_;
+  }
+
   // Moves all of `other` to the end of this queue, in O(1).
   void splice_back(CellQueue& other) {
     if (other.empty()) return;

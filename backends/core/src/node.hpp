@@ -1,6 +1,8 @@
 #pragma once
-// The runtime every backend shares: process table, name registry, and the
-// delivery of exit signals and monitor notifications.
+// The runtime every backend shares: the process table and object pool, the
+// name registry (Registry), and the delivery of exit signals and monitor
+// notifications to processes (each ProcessState decides what a signal does
+// to it).
 
 #include <array>
 #include <atomic>
@@ -14,18 +16,11 @@
 #include "actorspec/core/executor.hpp"
 #include "actorspec/runtime.hpp"
 #include "faults.hpp"
+#include "process_ptr.hpp"
 #include "process_state.hpp"
+#include "registry.hpp"
 
 namespace actorspec::core {
-
-using ProcessPtr = std::shared_ptr<ProcessState>;
-
-// How an exit signal was sent; decides trapping and kill semantics.
-enum class SignalKind {
-  link,    // the sender ended and was linked to the receiver
-  exit2,   // exit(Pid, Reason): `kill` here is untrappable and becomes `killed`
-  forced,  // runtime shutdown: untrappable, the reason is kept
-};
 
 class Node final : public Runtime {
  public:
@@ -60,15 +55,14 @@ class Node final : public Runtime {
   void terminate(ProcessState& p, const ExitReason& reason);
   // Undoes a start whose launch failed: as if the process never existed.
   void abandon(ProcessState& p);
+  // Retires an object no ProcessPtr holds and returns it to its pool.
+  void recycle(ProcessState* p) noexcept;
 
-  void register_name(std::string name, Pid p);
-  void unregister_name(std::string_view name);
+  Registry& registry() { return registry_; }
 #ifdef ACTORSPEC_MUTANTS
   Fault fault() const { return fault_; }
   Fault fault_ = Fault::none;
 #endif
-  std::optional<Pid> registered_pid(std::string_view name);
-  std::vector<std::string> registered_names();
 
  private:
   static constexpr std::size_t kShards = 32;
@@ -84,14 +78,26 @@ class Node final : public Runtime {
   // process-only call throws NotInProcess: SPEC ERR-12), and the memory
   // kept is that of the most processes ever alive at once.
   ProcessPtr make_process(Pid pid, Body body);
-  void recycle(ProcessState* p) noexcept;
+  // Takes an ended or abandoned process out of the table and the count.
+  void forget(ProcessState& p);
+  [[noreturn]] void refuse_spawn_stopping();
+
+  // The pool in a few shards, each with its own lock, so concurrent spawns
+  // and ends on different threads do not queue on one lock. A thread takes
+  // from its own shard first; an object goes back to the shard it came from.
+  static constexpr std::size_t kPoolShards = 8;
+  struct PoolShard {
+    std::mutex mu;
+    std::deque<ProcessState> objects;    // mu: this shard's objects, for the runtime's life
+    std::vector<ProcessState*> unused;   // mu: those no process uses now
+  };
+  PoolShard& home_pool(const ProcessState& p);
 
   const std::string backend_;
   // Declared before executor_, so destroyed after it: its threads and
   // fibers release the last ProcessPtrs.
-  std::mutex pool_mu_;
-  std::deque<ProcessState> pool_;      // pool_mu_: every process object, for the runtime's life
-  std::vector<ProcessState*> unused_;  // pool_mu_: those no process uses now
+  std::array<PoolShard, kPoolShards> pools_;
+  std::atomic<std::size_t> unused_total_{0};  // unused objects in all shards: 0 skips the search
   std::unique_ptr<Executor> executor_;
   mutable std::array<Shard, kShards> shards_;
   std::atomic<std::size_t> live_{0};
@@ -99,18 +105,17 @@ class Node final : public Runtime {
   std::condition_variable idle_cv_;
   std::once_flag shutdown_once_;
 
-  // Held across "check stopping, insert" in start and "set stopping, mark
-  // every process" in shutdown, so no process appears after the sweep and a
-  // spawn refused for stopping comes from a process already marked.
-  std::mutex lifecycle_mu_;
-  bool stopping_ = false;
+  // Admission of spawns without a lock: the count of starts between "check
+  // stopping" and "inserted in the table", plus the kStopping bit that
+  // shutdown sets. Shutdown sets the bit, waits for the count to drain, and
+  // only then sweeps the table: so no process appears after the sweep. A
+  // start that finds the bit refuses; if a process asked, it marks that
+  // process first, so a spawn refused for stopping comes from a process
+  // already marked (as if the sweep had reached it).
+  static constexpr std::uint64_t kStopping = std::uint64_t{1} << 63;
+  std::atomic<std::uint64_t> admission_{0};
 
-  // Under names_mu_: see the comment above Node::register_name.
-  bool holder_live_locked(Pid holder) const;
-  void drop_dead_holder_locked(std::unordered_map<std::string, Pid>::iterator it);
-
-  std::mutex names_mu_;
-  std::unordered_map<std::string, Pid> names_;
+  Registry registry_{*this};
 };
 
 }  // namespace actorspec::core

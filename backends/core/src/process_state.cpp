@@ -49,25 +49,29 @@ void ProcessState::retire() noexcept {
   // with the process).
   slot.reset();
   body_ = nullptr;
-  on_exit_ = nullptr;
+  on_exit_.reset();
   CellQueue unread;
   {
     std::lock_guard lock(mu_);
-    waiting_ = false;
     alive_ = true;
+    named_ = false;
     pending_exit_.reset();
     exiting_.store(false, std::memory_order_relaxed);
     trap_exit_ = false;
     links_.clear();
     monitored_by_.clear();
     monitors_.clear();
-    unread.splice_back(inbox_);
   }
-  unread.splice_back(saved_);
+  // Nobody holds this object now, so nobody can push meanwhile.
+  mailbox_.close(unread);
+  mailbox_.reopen();
   unread.clear();
   matching_ = false;
   reductions_ = 0;
-  name_.clear();
+}
+
+void ProcessState::drop_ref() noexcept {
+  if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) node_.recycle(this);
 }
 
 Runtime& ProcessState::runtime() { return node_; }
@@ -87,14 +91,112 @@ void ProcessState::enter(const char* what) {
   if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
 }
 
-bool ProcessState::take_waiter_locked() {
-  if (!waiting_) return false;
-  waiting_ = false;
+void ProcessState::wake_if(bool need) {
+  if (need) wake();
+}
+
+void ProcessState::wake() { node_.executor().wake(*this); }
+
+void ProcessState::wake_if_parked() { wake_if(mailbox_.take_parked()); }
+
+bool ProcessState::live() const {
+  std::lock_guard lock(mu_);
+  return live_locked();
+}
+
+bool ProcessState::not_ended() const {
+  std::lock_guard lock(mu_);
+  return alive_;
+}
+
+bool ProcessState::mark_named_if_live() {
+  std::lock_guard lock(mu_);
+  if (!live_locked()) return false;
+  named_ = true;
   return true;
 }
 
-void ProcessState::wake_if(bool need) {
-  if (need) node_.executor().wake(*this);
+bool ProcessState::accept_exit_signal(Pid from, const ExitReason& reason, SignalKind kind) {
+  std::lock_guard lock(mu_);
+  if (!alive_ || pending_exit_) return false;
+  // An unlinked pair no longer exchanges link signals, even ones in flight.
+  if (kind == SignalKind::link && links_.erase(from) == 0) return false;
+
+  if (kind == SignalKind::forced) {
+    pending_exit_ = std::make_unique<ExitReason>(reason);
+  } else if (kind == SignalKind::exit2 && reason.kind() == ExitReason::Kind::kill &&
+             !(ACTORSPEC_FAULT(node_, trappable_kill) && trap_exit_)) {
+    pending_exit_ = std::make_unique<ExitReason>(ExitReason::killed());
+  } else if (ACTORSPEC_FAULT(node_, body_kill_untrappable) && reason.kind() == ExitReason::Kind::kill) {
+    pending_exit_ = std::make_unique<ExitReason>(ExitReason::killed());
+  } else if (trap_exit_) {
+    if (ACTORSPEC_FAULT(node_, trap_drops_normal) && reason.is_normal()) return false;
+    auto* cell = Message::of(Exit{from, reason}).release();
+#ifdef ACTORSPEC_MUTANTS
+    if (ACTORSPEC_FAULT(node_, exit_overtakes)) return mailbox_.push_ahead(cell);
+#endif
+    // Under mu, so no end() can close the mailbox meanwhile: alive_ holds.
+    return mailbox_.push(cell) == Mailbox::Push::queued_wake;
+  } else if (reason.is_normal()) {
+    if (from != pid() && !ACTORSPEC_FAULT(node_, exit_normal_kills)) return false;  // normal from another process is ignored
+    pending_exit_ = std::make_unique<ExitReason>(reason);
+  } else {
+    pending_exit_ = std::make_unique<ExitReason>(reason);
+  }
+  // Stored before the parked mark is taken, both sequentially consistent:
+  // a receive that parks after this sees it (receive_matching).
+  exiting_.store(true, std::memory_order_seq_cst);
+  return mailbox_.take_parked();
+}
+
+bool ProcessState::accept_down(Ref ref, Pid dead, std::optional<std::string> name, const ExitReason& reason) {
+  std::lock_guard lock(mu_);
+  if (!alive_ || monitors_.erase(ref) == 0) return false;
+  auto* cell = Message::of(Down{ref, dead, std::move(name), reason}).release();
+#ifdef ACTORSPEC_MUTANTS
+  if (ACTORSPEC_FAULT(node_, down_overtakes)) return mailbox_.push_ahead(cell);
+#endif
+  return mailbox_.push(cell) == Mailbox::Push::queued_wake;
+}
+
+void ProcessState::mark_shutdown() {
+  std::lock_guard lock(mu_);
+  if (!alive_ || pending_exit_) return;
+  pending_exit_ = std::make_unique<ExitReason>(ExitReason::shutdown());
+  exiting_.store(true, std::memory_order_seq_cst);
+}
+
+Ending ProcessState::end() {
+  Ending out;
+  CellQueue unread;  // freed outside the lock: a message's destructor is user code
+  {
+    std::lock_guard lock(mu_);
+    alive_ = false;
+    out.links.swap(links_);
+    out.watchers.swap(monitored_by_);
+    out.held.swap(monitors_);
+    out.named = named_;
+    named_ = false;
+  }
+  mailbox_.close(unread);
+  if (ACTORSPEC_FAULT(node_, mailbox_kept)) (new CellQueue)->splice_back(unread);  // leaked on purpose
+  unread.clear();
+  return out;
+}
+
+void ProcessState::forget_link(Pid other) {
+  std::lock_guard lock(mu_);
+  links_.erase(other);
+}
+
+void ProcessState::forget_watcher(Ref ref) {
+  std::lock_guard lock(mu_);
+  monitored_by_.erase(ref);
+}
+
+void ProcessState::forget_monitor(Ref ref) {
+  std::lock_guard lock(mu_);
+  monitors_.erase(ref);
 }
 
 void ProcessState::run() {
@@ -120,24 +222,22 @@ void ProcessState::run() {
 }
 
 void ProcessState::deliver(detail::MessageCell* cell) {
-  std::unique_ptr<detail::MessageCell> dropped;
-  bool need_wake = false;
-  {
+#ifdef ACTORSPEC_MUTANTS
+  if (ACTORSPEC_FAULT(node_, reorder_under_load) && mailbox_.unfetched() >= 1000 && mailbox_.unfetched() % 100 == 0) {
     std::lock_guard lock(mu_);
     if (!alive_) {
-      dropped.reset(cell);  // freed outside the lock
-    } else if (ACTORSPEC_FAULT(node_, reorder_under_load) && inbox_.size() >= 1000 && inbox_.size() % 100 == 0) {
-      CellQueue ahead;
-      ahead.push_back(cell);
-      ahead.splice_back(inbox_);
-      inbox_.splice_back(ahead);
-      need_wake = take_waiter_locked();
-    } else {
-      inbox_.push_back(cell);
-      need_wake = take_waiter_locked();
+      delete cell;
+      return;
     }
+    wake_if(mailbox_.push_ahead(cell));
+    return;
   }
-  wake_if(need_wake);
+#endif
+  switch (mailbox_.push(cell)) {
+    case Mailbox::Push::queued: break;
+    case Mailbox::Push::queued_wake: wake(); break;
+    case Mailbox::Push::closed: delete cell; break;  // the process has ended: dropped
+  }
 }
 
 void ProcessState::send_message(Pid to, Message m) {
@@ -163,20 +263,18 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
     if (ACTORSPEC_FAULT(node_, timeout_capped) && *timeout >= std::chrono::milliseconds(1LL << 32)) deadline = Clock::now();
   }
   Executor& exec = node_.executor();
+  CellQueue& saved = mailbox_.saved();
   // Cells up to and including `scanned` were tried by this receive and did
   // not match; new arrivals are only ever appended after them.
   detail::MessageCell* scanned = nullptr;
   bool parked = false;
   for (;;) {
     if (ACTORSPEC_FAULT(node_, clause_order_first)) {
-      {
-        std::lock_guard lock(mu_);
-        if (pending_exit_) throw Unwind{};
-        saved_.splice_back(inbox_);
-      }
+      if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
+      mailbox_.fetch();
       detail::MessageCell *best = nullptr, *best_prev = nullptr, *prev = nullptr;
       int best_clause = -1;
-      for (auto* c = saved_.front(); c; prev = c, c = c->next) {
+      for (auto* c = saved.front(); c; prev = c, c = c->next) {
         const int clause = match_cell(match, c);
         if (clause >= 0 && (best_clause < 0 || clause < best_clause)) {
           best = c;
@@ -185,12 +283,12 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
         }
       }
       if (best) {
-        saved_.unlink_after(best_prev);
+        saved.unlink_after(best_prev);
         return Received{best_clause, Message::adopt(best)};
       }
-      scanned = saved_.back();
+      scanned = saved.back();
     }
-    for (auto* c = scanned ? scanned->next : saved_.front(); c; c = c->next) {
+    for (auto* c = scanned ? scanned->next : saved.front(); c; c = c->next) {
       matching_ = true;
       struct Done {
         bool& flag;
@@ -203,71 +301,76 @@ std::optional<Received> ProcessState::receive_matching(MatchRef match,
         if (exiting_.load(std::memory_order_acquire) && !ACTORSPEC_FAULT(node_, ord9_no_recheck) &&
             !ACTORSPEC_FAULT(node_, message_beats_signal))
           throw Unwind{};
-        saved_.unlink_after(scanned);
+        saved.unlink_after(scanned);
         if (ACTORSPEC_FAULT(node_, skip_order) && scanned) {
           // The skipped ones (the whole prefix up to `scanned`) go behind
           // everything that has arrived.
-          {
-            std::lock_guard lock(mu_);
-            saved_.splice_back(inbox_);
-          }
+          mailbox_.fetch();
           CellQueue prefix;
           detail::MessageCell* last = scanned;
           for (bool done = false; !done;) {
-            done = saved_.front() == last;
-            prefix.push_back(saved_.unlink_after(nullptr));
+            done = saved.front() == last;
+            prefix.push_back(saved.unlink_after(nullptr));
           }
-          saved_.splice_back(prefix);
+          saved.splice_back(prefix);
         }
         return Received{clause, Message::adopt(c)};
       }
       scanned = c;
     }
-    {
-      std::unique_lock lock(mu_);
-      // A pending exit beats any message that arrived with or before it.
-      if (pending_exit_ && !(ACTORSPEC_FAULT(node_, message_beats_signal) && !inbox_.empty())) throw Unwind{};
-      if (!inbox_.empty()) {
-        saved_.splice_back(inbox_);
+    // A pending exit beats any message that arrived with or before it.
+    if (exiting_.load(std::memory_order_acquire) &&
+        !(ACTORSPEC_FAULT(node_, message_beats_signal) && mailbox_.has_unfetched()))
+      throw Unwind{};
+    if (mailbox_.fetch()) continue;
+    if (deadline && Clock::now() >= *deadline) {
+      if (ACTORSPEC_FAULT(node_, timeout_consumes) && !saved.empty()) delete saved.unlink_after(nullptr);
+      if (!parked) {
+        // A poll that found nothing lets others run first (RT-11).
+        reductions_ = 0;
+        exec.yield(*this);
+        if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
+      }
+      return std::nullopt;
+    }
+    if (ACTORSPEC_FAULT(node_, lost_wakeup)) {
+      // The classic bug: "nothing there" and "I am waiting" in two steps:
+      // a message pushed between them does not wake us. Only a message's
+      // wake is lost: an exit signal is still seen (we look every few
+      // milliseconds), so shutdown works and the suite fails rather than
+      // hangs.
+#ifdef ACTORSPEC_MUTANTS
+      const std::size_t seen = mailbox_.unfetched();
+      std::this_thread::yield();
+      if (!mailbox_.try_park()) {
+        // Something came meanwhile, but we park as if it had not: only a
+        // later push (or a signal, or the deadline) gets us going again.
+        while (!exiting_.load(std::memory_order_acquire) && mailbox_.unfetched() == seen) {
+          if (deadline && *deadline <= Clock::now()) return std::nullopt;
+          const auto nap = Clock::now() + std::chrono::milliseconds(5);
+          exec.park(*this, deadline ? std::min(*deadline, nap) : nap);
+        }
         continue;
       }
-      if (deadline && Clock::now() >= *deadline) {
-        lock.unlock();
-        if (ACTORSPEC_FAULT(node_, timeout_consumes) && !saved_.empty()) delete saved_.unlink_after(nullptr);
-        if (!parked) {
-          // A poll that found nothing lets others run first (RT-11).
-          reductions_ = 0;
-          exec.yield(*this);
-          if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
-        }
-        return std::nullopt;
-      }
-      if (ACTORSPEC_FAULT(node_, lost_wakeup)) {
-        // The classic bug: "nothing there" and "I am waiting" in two steps.
-        // Only a message's wake is lost: an exit signal is still seen, so
-        // shutdown works and the suite fails rather than hangs.
-        lock.unlock();
-        std::this_thread::yield();
-        lock.lock();
-        if (pending_exit_) throw Unwind{};
-      }
-      waiting_ = true;
+#endif
+    } else if (!mailbox_.try_park()) {
+      continue;  // something arrived since fetch
+    }
+    // Parked mark set, then the signal flag read, both sequentially
+    // consistent (accept_exit_signal does the reverse): either we see the
+    // signal here or its sender sees the mark and wakes us.
+    if (exiting_.load(std::memory_order_seq_cst)) {
+      if (!mailbox_.unpark()) exec.park(*this, std::nullopt);  // its wake is in flight: take it
+      throw Unwind{};
     }
     parked = true;
     reductions_ = 0;
     const bool woken = exec.park(*this, deadline);
     if (woken && timeout && ACTORSPEC_FAULT(node_, timer_restarts)) deadline = deadline_after(*timeout);
-    if (!woken) {
-      std::unique_lock lock(mu_);
-      if (waiting_) {
-        waiting_ = false;  // a true timeout: nobody will wake us
-      } else {
-        // A sender cleared waiting_ and its wake is in flight: take it now,
-        // so the next park does not return early on a stale wake.
-        lock.unlock();
-        exec.park(*this, std::nullopt);
-      }
-    }
+    // A true timeout: take the mark back. If a sender took it first, its
+    // wake is in flight: take it now, so the next park does not return
+    // early on a stale wake.
+    if (!woken && !mailbox_.unpark()) exec.park(*this, std::nullopt);
   }
 }
 
@@ -309,9 +412,8 @@ void ProcessState::link(Pid other) {
     }
   }
   if (linked || ACTORSPEC_FAULT(node_, link_dead_noop)) return;
-  std::lock_guard lock(mu_);
-  if (!trap_exit_) throw NoProc(other.to_string());
-  inbox_.push_back(Message::of(Exit{other, ExitReason::noproc()}).release());
+  if (!trapping_exits()) throw NoProc(other.to_string());
+  deliver(Message::of(Exit{other, ExitReason::noproc()}).release());
 }
 
 void ProcessState::unlink(Pid other) {
@@ -357,7 +459,7 @@ Ref ProcessState::monitor(Pid target) {
 Ref ProcessState::monitor(std::string_view name) {
   enter("monitor");
   const Ref ref = node_.make_ref();
-  const std::optional<Pid> target = node_.registered_pid(name);
+  const std::optional<Pid> target = node_.registry().find(name);
   if (target == pid()) return ref;
   {
     std::lock_guard lock(mu_);
@@ -404,19 +506,17 @@ bool ProcessState::demonitor(Ref ref, DemonitorOption option) {
 }
 
 void ProcessState::remove_downs_for(Ref ref) {
-  {
-    std::lock_guard lock(mu_);
-    saved_.splice_back(inbox_);
-  }
+  mailbox_.fetch();
+  CellQueue& saved = mailbox_.saved();
   detail::MessageCell* prev = nullptr;
-  for (auto* c = saved_.front(); c;) {
+  for (auto* c = saved.front(); c;) {
     Message view = Message::adopt(c);
     const Down* d = view.peek<Down>();
     const bool drop = d && d->ref == ref;
     view.release();
     if (drop) {
       auto* next = c->next;
-      delete saved_.unlink_after(prev);
+      delete saved.unlink_after(prev);
       c = next;
     } else {
       prev = c;
@@ -451,12 +551,12 @@ bool ProcessState::is_alive(Pid p) {
 
 void ProcessState::register_name(std::string name, Pid p) {
   enter("register_name");
-  node_.register_name(std::move(name), p);
+  node_.registry().add(std::move(name), p);
 }
 
 void ProcessState::unregister_name(std::string_view name) {
   enter("unregister_name");
-  node_.unregister_name(name);
+  node_.registry().remove(name);
 }
 
 std::optional<Pid> ProcessState::whereis(std::string_view name) {
@@ -466,13 +566,13 @@ std::optional<Pid> ProcessState::whereis(std::string_view name) {
 
 std::vector<std::string> ProcessState::registered() {
   enter("registered");
-  return node_.registered_names();
+  return node_.registry().names();
 }
 
 std::size_t ProcessState::mailbox_size() {
   enter("mailbox_size");
-  std::lock_guard lock(mu_);
-  return inbox_.size() + saved_.size();
+  mailbox_.fetch();
+  return mailbox_.saved().size();
 }
 
 }  // namespace actorspec::core

@@ -1,9 +1,12 @@
 #pragma once
 // One process: its mailbox, links, monitors and exit state, and the
 // Process interface its body calls. All fields marked "mu" are guarded by
-// `mu`; "owner" fields are touched only by the process itself.
+// `mu`; "owner" fields are touched only by the process itself. The node
+// asks it to accept signals (accept_exit_signal, accept_down, mark_shutdown)
+// rather than editing its fields.
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -15,6 +18,7 @@
 #include "actorspec/core/executor.hpp"
 #include "actorspec/process.hpp"
 #include "cell_queue.hpp"
+#include "mailbox.hpp"
 
 namespace actorspec::core {
 
@@ -29,10 +33,25 @@ struct MonitorEntry {
   std::optional<std::string> name;  // set for a monitor taken by name
 };
 
+// How an exit signal was sent; decides trapping and kill semantics.
+enum class SignalKind {
+  link,    // the sender ended and was linked to the receiver
+  exit2,   // exit(Pid, Reason): `kill` here is untrappable and becomes `killed`
+  forced,  // runtime shutdown: untrappable, the reason is kept
+};
+
+// What an ended process leaves for the node to notify.
+struct Ending {
+  std::unordered_set<Pid> links;
+  std::unordered_map<Ref, MonitorEntry> watchers;  // monitors others held on it
+  std::unordered_map<Ref, Pid> held;               // monitors it held
+  bool named = false;                              // it held a name in the registry
+};
+
 class ProcessState final : public Schedulable, public Process {
  public:
   // Made once per pool slot by the node; reuse() readies it for a process.
-  explicit ProcessState(Node& node) : node_(node) {}
+  ProcessState(Node& node, std::uint8_t pool_shard) : node_(node), pool_shard_(pool_shard) {}
 
   // ---- Process ----
   // After the process ended: its pid until the object serves a later
@@ -64,16 +83,52 @@ class ProcessState final : public Schedulable, public Process {
 
   // ---- used by the core ----
   Pid pid() const { return pid_.load(std::memory_order_relaxed); }
+  // References (ProcessPtr): the last one gone returns the object to the
+  // node's pool.
+  void add_ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void drop_ref() noexcept;
+  // Which shard of the node's object pool this object belongs to.
+  std::size_t pool_shard() const { return pool_shard_; }
   // The node's object pool: readies a fresh or retired object for a new
   // process, and releases what an ended one still holds.
   void reuse(Pid pid, Body body);
   void retire() noexcept;
   // Runs the body and ends the process; the backend's entry point.
   void run();
-  // Appends a message; dropped if the process has ended. Any thread.
+  // Appends a message; dropped and freed if the process has ended. Any thread.
   void deliver(detail::MessageCell* cell);
-  // Node (node.cpp) ends processes and delivers their signals.
-  friend class Node;
+
+  // ---- what the node asks of a process (any thread) ----
+  // Each returns whether the process was parked: the caller then calls wake().
+  bool accept_exit_signal(Pid from, const ExitReason& reason, SignalKind kind);
+  // Gone from our monitors means demonitor won the race: no Down.
+  bool accept_down(Ref ref, Pid dead, std::optional<std::string> name, const ExitReason& reason);
+  // Decides the process ends with `shutdown` unless its end is decided.
+  void mark_shutdown();
+  // Wakes the process if it is parked (after mark_shutdown).
+  void wake_if_parked();
+  void wake();
+  // Alive for every pid and name operation: not ended and no exit signal
+  // has ended it yet (LNK-18, SPEC "alive").
+  bool live() const;
+  // Not ended yet, though its end may be decided (for fault switches).
+  bool not_ended() const;
+  // For the registry: marks the process as holding a name if it is live.
+  bool mark_named_if_live();
+  // Ends the process (no more messages, links, monitors): returns what the
+  // node must notify. Unread messages are freed here, outside the lock.
+  Ending end();
+  // Cleanup of a partner that ended or was abandoned.
+  void forget_link(Pid other);
+  void forget_watcher(Ref ref);
+  void forget_monitor(Ref ref);
+  // Runs once when the process ends (Runtime::run waits on it). Set before launch.
+  void on_exit(std::function<void(const ExitReason&)> f) {
+    on_exit_ = std::make_unique<std::function<void(const ExitReason&)>>(std::move(f));
+  }
+  void notify_exit(const ExitReason& reason) {
+    if (on_exit_) (*on_exit_)(reason);
+  }
 
  private:
   // Throws NotInProcess unless called by this live process; then applies a
@@ -83,8 +138,6 @@ class ProcessState final : public Schedulable, public Process {
   // operation (is_alive, link, monitor, register_name, send by name): it has
   // not ended and no exit signal has ended it yet (LNK-18, SPEC "alive").
   bool live_locked() const { return alive_ && !pending_exit_; }
-  // Under mu: wakes the process if it is parked. Returns whether to call wake.
-  bool take_waiter_locked();
   void wake_if(bool need);
   void remove_downs_for(Ref ref);
 
@@ -92,30 +145,34 @@ class ProcessState final : public Schedulable, public Process {
   static constexpr unsigned kReductionsPerSlice = 64;
 
   Node& node_;
+  const std::uint8_t pool_shard_;
+  std::atomic<std::uint32_t> refs_{0};
+  unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (RT-11)
   // Atomic: a Process& kept after its process ended may ask self() while
   // the object is readied for another process.
   std::atomic<Pid> pid_{};
   Body body_;
 
   mutable std::mutex mu_;
-  CellQueue inbox_;                                    // mu: senders append here
-  bool waiting_ = false;                               // mu: parked, or about to park
+  // (The small fields sit together: no padding between them.)
   bool alive_ = true;                                  // mu
-  std::optional<ExitReason> pending_exit_;             // mu: a signal ended us
-  std::atomic<bool> exiting_{false};                   // pending_exit_ is set; read without mu
+  bool named_ = false;                                 // mu: holds a name in the registry
   bool trap_exit_ = false;                             // mu
-  std::unordered_set<Pid> links_;                      // mu
-  std::unordered_map<Ref, MonitorEntry> monitored_by_;  // mu: monitors others hold on us
-  std::unordered_map<Ref, Pid> monitors_;              // mu: monitors we hold
-  std::function<void(const ExitReason&)> on_exit_;     // set before launch
-
-  CellQueue saved_;  // owner: messages taken from inbox_, scanned, not yet matched
+  std::atomic<bool> exiting_{false};                   // pending_exit_ is set; read without mu
   // owner: a receive is running a guard, which may not receive or flush
   // (they would free or move the cell being matched: SPEC ERR-13).
   bool matching_ = false;
-  unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (RT-11)
+  // mu: a signal ended us. Boxed: most processes never get one, and a
+  // pointer is a tenth of an inline ExitReason.
+  std::unique_ptr<ExitReason> pending_exit_;
+  std::unordered_set<Pid> links_;                      // mu
+  std::unordered_map<Ref, MonitorEntry> monitored_by_;  // mu: monitors others hold on us
+  std::unordered_map<Ref, Pid> monitors_;              // mu: monitors we hold
+  // Set before launch, by Runtime::run only: boxed for the same reason.
+  std::unique_ptr<std::function<void(const ExitReason&)>> on_exit_;
 
-  std::string name_;  // guarded by the node's name registry lock
+  // Senders push without any lock; the saved queue inside is the owner's.
+  Mailbox mailbox_;
 };
 
 }  // namespace actorspec::core
