@@ -144,7 +144,11 @@ def judge(targets: Sequence[Target], families: Sequence[Family], backends: Seque
             continue
         # Several sizes can match a pattern only when a run mixes them; take the largest.
         fam, case = max(hits, key=lambda fc: sorted(fc[1].params.values()))
-        who = own if t.who in ("best", "all") else [b.strip() for b in t.who.split(",")]
+        # "best" and "all" are over the backends that have this benchmark (the
+        # thread backend has no one-worker ping-pong); a named backend that
+        # did not run it is unknown.
+        who = ([b for b in own if b in case.entries] if t.who in ("best", "all")
+               else [b.strip() for b in t.who.split(",")])
         verdicts = [_judge_backend(t, case.entries.get(b), b) for b in who]
         j = Judged(t, case.name, _combine(t.who, verdicts), verdicts, quantity=fam.quantity)
         for r in references:

@@ -32,6 +32,13 @@ class Verdicts(unittest.TestCase):
         self.assertEqual({v.backend: v.verdict for v in j.backends}, {"fast": "met", "slow": "missed"})
         self.assertEqual(j.references, {"beam": 60})
 
+    def test_a_backend_without_the_benchmark_does_not_make_best_unknown(self):
+        fams, backends = families(ring__a=[50, 51, 52, 50, 51], ring__b=[60, 61, 62, 60, 61],
+                                  spawn__b=[1, 1, 1])
+        j = targets.judge(targets.parse("ring\tbest\tmedian <= 10\tx"), fams, backends + ["c"])[0]
+        self.assertEqual(j.verdict, targets.MISSED)
+        self.assertEqual([v.backend for v in j.backends], ["a", "b"])
+
     def test_best_is_missed_only_when_every_backend_misses(self):
         j = judge("ring\tbest\tmedian <= 10\tx", ring__a=[50, 51, 52, 50, 51], ring__b=[60, 61, 62, 60, 61])
         self.assertEqual(j.verdict, targets.MISSED)
