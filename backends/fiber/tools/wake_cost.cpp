@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "actorspec/actorspec.hpp"
+#include "actorspec/testing/seam_ping_pong.hpp"
 #include "fiber_executor.hpp"
 
 using namespace actorspec;
@@ -49,23 +50,7 @@ void print_latencies(const char* what, std::vector<double> us) {
 // Two fibers wake each other through the Executor seam, nothing else.
 void seam_ping_pong(unsigned workers, int trips) {
   FiberExecutor ex(workers, 0);
-  TestProcess a, b;
-  std::binary_semaphore done{0};
-  ex.launch(b, [&] {
-    for (int i = 0; i < trips; ++i) {
-      ex.park(b, std::nullopt);
-      ex.wake(a);
-    }
-  });
-  ex.launch(a, [&] {
-    for (int i = 0; i < trips; ++i) {
-      ex.wake(b);
-      ex.park(a, std::nullopt);
-    }
-    done.release();
-  });
-  done.acquire();
-  ex.join();
+  actorspec::testing::seam_ping_pong(ex, trips);
 }
 
 // A plain thread wakes a parked fiber and spins until it has run: the

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "actorspec/actorspec.hpp"
+#include "actorspec/testing/seam_ping_pong.hpp"
 #include "futex_permit.hpp"
 #include "thread_executor.hpp"
 
@@ -124,23 +125,7 @@ void permit_ping_pong(int trips) {
 // seam, nothing else: the backend's share of a message round trip.
 void seam_ping_pong(int trips) {
   ThreadExecutor ex(0);
-  TestProcess a, b;
-  std::binary_semaphore done{0};
-  ex.launch(b, [&] {
-    for (int i = 0; i < trips; ++i) {
-      ex.park(b, std::nullopt);
-      ex.wake(a);
-    }
-  });
-  ex.launch(a, [&] {
-    for (int i = 0; i < trips; ++i) {
-      ex.wake(b);
-      ex.park(a, std::nullopt);
-    }
-    done.release();
-  });
-  done.acquire();
-  ex.join();
+  actorspec::testing::seam_ping_pong(ex, trips);
 }
 
 // Two processes exchange messages through the whole runtime.
