@@ -49,7 +49,6 @@ void ProcessState::retire() noexcept {
   // with the process).
   slot.reset();
   body_ = nullptr;
-  on_exit_.reset();
   CellQueue unread;
   {
     std::lock_guard lock(mu_);
@@ -58,9 +57,12 @@ void ProcessState::retire() noexcept {
     pending_exit_.reset();
     exiting_.store(false, std::memory_order_relaxed);
     trap_exit_ = false;
-    links_.clear();
-    monitored_by_.clear();
-    monitors_.clear();
+    if (rel_) {  // kept for the next process, emptied
+      rel_->links.clear();
+      rel_->monitored_by.clear();
+      rel_->monitors.clear();
+      rel_->on_exit = nullptr;
+    }
   }
   // Nobody holds this object now, so nobody can push meanwhile.
   mailbox_.close(unread);
@@ -89,6 +91,11 @@ void ProcessState::enter(const char* what) {
   if (ACTORSPEC_FAULT(node_, signal_waits_for_receive) && std::strcmp(what, "receive") != 0) return;
   if (ACTORSPEC_FAULT(node_, message_beats_signal) && std::strcmp(what, "receive") == 0) return;
   if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
+}
+
+Relations& ProcessState::relations() {
+  if (!rel_) rel_ = std::make_unique<Relations>();
+  return *rel_;
 }
 
 void ProcessState::wake_if(bool need) {
@@ -120,7 +127,7 @@ bool ProcessState::accept_exit_signal(Pid from, const ExitReason& reason, Signal
   std::lock_guard lock(mu_);
   if (!alive_ || pending_exit_) return false;
   // An unlinked pair no longer exchanges link signals, even ones in flight.
-  if (kind == SignalKind::link && links_.erase(from) == 0) return false;
+  if (kind == SignalKind::link && (!rel_ || rel_->links.erase(from) == 0)) return false;
 
   if (kind == SignalKind::forced) {
     pending_exit_ = std::make_unique<ExitReason>(reason);
@@ -151,7 +158,7 @@ bool ProcessState::accept_exit_signal(Pid from, const ExitReason& reason, Signal
 
 bool ProcessState::accept_down(Ref ref, Pid dead, std::optional<std::string> name, const ExitReason& reason) {
   std::lock_guard lock(mu_);
-  if (!alive_ || monitors_.erase(ref) == 0) return false;
+  if (!alive_ || !rel_ || rel_->monitors.erase(ref) == 0) return false;
   auto* cell = Message::of(Down{ref, dead, std::move(name), reason}).release();
 #ifdef ACTORSPEC_MUTANTS
   if (ACTORSPEC_FAULT(node_, down_overtakes)) return mailbox_.push_ahead(cell);
@@ -172,9 +179,11 @@ Ending ProcessState::end() {
   {
     std::lock_guard lock(mu_);
     alive_ = false;
-    out.links.swap(links_);
-    out.watchers.swap(monitored_by_);
-    out.held.swap(monitors_);
+    if (rel_) {
+      out.links.swap(rel_->links);
+      out.watchers.swap(rel_->monitored_by);
+      out.held.swap(rel_->monitors);
+    }
     out.named = named_;
     named_ = false;
   }
@@ -186,17 +195,17 @@ Ending ProcessState::end() {
 
 void ProcessState::forget_link(Pid other) {
   std::lock_guard lock(mu_);
-  links_.erase(other);
+  if (rel_) rel_->links.erase(other);
 }
 
 void ProcessState::forget_watcher(Ref ref) {
   std::lock_guard lock(mu_);
-  monitored_by_.erase(ref);
+  if (rel_) rel_->monitored_by.erase(ref);
 }
 
 void ProcessState::forget_monitor(Ref ref) {
   std::lock_guard lock(mu_);
-  monitors_.erase(ref);
+  if (rel_) rel_->monitors.erase(ref);
 }
 
 void ProcessState::run() {
@@ -383,8 +392,10 @@ Pid ProcessState::spawn_link(Body body) {
   enter("spawn_link");
   return node_.start(std::move(body), [this](ProcessState& child) {
     std::scoped_lock lock(mu_, child.mu_);
-    links_.insert(child.pid());
-    child.links_.insert(pid());
+    Relations& mine = relations();
+    Relations& its = child.relations();
+    mine.links.insert(child.pid());
+    its.links.insert(pid());
   });
 }
 
@@ -393,8 +404,10 @@ std::pair<Pid, Ref> ProcessState::spawn_monitor(Body body) {
   const Ref ref = node_.make_ref();
   const Pid child_pid = node_.start(std::move(body), [this, ref](ProcessState& child) {
     std::scoped_lock lock(mu_, child.mu_);
-    monitors_.emplace(ref, child.pid());
-    child.monitored_by_.emplace(ref, MonitorEntry{pid(), std::nullopt});
+    Relations& mine = relations();
+    Relations& its = child.relations();
+    mine.monitors.emplace(ref, child.pid());
+    its.monitored_by.emplace(ref, MonitorEntry{pid(), std::nullopt});
   });
   return {child_pid, ref};
 }
@@ -406,8 +419,10 @@ void ProcessState::link(Pid other) {
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
     if (ACTORSPEC_FAULT(node_, link_decided) ? o->alive_ : o->live_locked()) {
-      links_.insert(other);
-      if (!ACTORSPEC_FAULT(node_, one_way_link)) o->links_.insert(pid());
+      Relations& mine = relations();
+      Relations& its = o->relations();
+      mine.links.insert(other);
+      if (!ACTORSPEC_FAULT(node_, one_way_link)) its.links.insert(pid());
       linked = true;
     }
   }
@@ -421,18 +436,19 @@ void ProcessState::unlink(Pid other) {
   if (other == pid_) return;  // never linked (LNK-2); locking mu_ twice would deadlock
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
-    links_.erase(other);
-    if (!ACTORSPEC_FAULT(node_, unlink_one_side)) o->links_.erase(pid());
+    if (rel_) rel_->links.erase(other);
+    if (o->rel_ && !ACTORSPEC_FAULT(node_, unlink_one_side)) o->rel_->links.erase(pid());
   } else {
     std::lock_guard lock(mu_);
-    links_.erase(other);
+    if (rel_) rel_->links.erase(other);
   }
 }
 
 std::vector<Pid> ProcessState::links() {
   enter("links");
   std::lock_guard lock(mu_);
-  return {links_.begin(), links_.end()};
+  if (!rel_) return {};
+  return {rel_->links.begin(), rel_->links.end()};
 }
 
 Ref ProcessState::monitor(Pid target) {
@@ -441,13 +457,13 @@ Ref ProcessState::monitor(Pid target) {
   if (target == pid()) return ref;  // monitoring yourself creates nothing (spec/EVIDENCE.md M9)
   {
     std::lock_guard lock(mu_);
-    monitors_.emplace(ref, target);
+    relations().monitors.emplace(ref, target);
   }
   bool added = false;
   if (auto t = node_.lookup(target)) {
     std::lock_guard lock(t->mu_);
     if (ACTORSPEC_FAULT(node_, monitor_decided) ? t->alive_ : t->live_locked()) {
-      t->monitored_by_.emplace(ref, MonitorEntry{pid(), std::nullopt});
+      t->relations().monitored_by.emplace(ref, MonitorEntry{pid(), std::nullopt});
       added = true;
     }
   }
@@ -463,14 +479,14 @@ Ref ProcessState::monitor(std::string_view name) {
   if (target == pid()) return ref;
   {
     std::lock_guard lock(mu_);
-    monitors_.emplace(ref, target.value_or(Pid{}));
+    relations().monitors.emplace(ref, target.value_or(Pid{}));
   }
   bool added = false;
   if (target) {
     if (auto t = node_.lookup(*target)) {
       std::lock_guard lock(t->mu_);
       if (t->live_locked()) {
-        t->monitored_by_.emplace(ref, MonitorEntry{pid(), std::string(name)});
+        t->relations().monitored_by.emplace(ref, MonitorEntry{pid(), std::string(name)});
         added = true;
       }
     }
@@ -486,19 +502,20 @@ bool ProcessState::demonitor(Ref ref, DemonitorOption option) {
   std::optional<Pid> target;
   if (ACTORSPEC_FAULT(node_, demonitor_keeps_monitor)) {
     std::lock_guard lock(mu_);
-    return monitors_.count(ref) > 0;
+    return rel_ && rel_->monitors.count(ref) > 0;
   }
   {
     std::lock_guard lock(mu_);
-    if (auto it = monitors_.find(ref); it != monitors_.end()) {
-      target = it->second;
-      monitors_.erase(it);
-    }
+    if (rel_)
+      if (auto it = rel_->monitors.find(ref); it != rel_->monitors.end()) {
+        target = it->second;
+        rel_->monitors.erase(it);
+      }
   }
   if (target) {
     if (auto t = node_.lookup(*target)) {
       std::lock_guard lock(t->mu_);
-      t->monitored_by_.erase(ref);
+      if (t->rel_) t->rel_->monitored_by.erase(ref);
     }
   }
   if (option == DemonitorOption::flush && !ACTORSPEC_FAULT(node_, flush_keeps_down)) remove_downs_for(ref);

@@ -40,6 +40,18 @@ enum class SignalKind {
   forced,  // runtime shutdown: untrappable, the reason is kept
 };
 
+// A process's links and monitors, and the hook Runtime::run waits on. Most
+// processes never have any, so they live in a box allocated with the first
+// (three empty hash containers and a function are 200 bytes, more than half
+// of an idle process's object). A recycled object keeps its box, emptied,
+// so a spawn_link or spawn_monitor child usually finds one.
+struct Relations {
+  std::unordered_set<Pid> links;
+  std::unordered_map<Ref, MonitorEntry> monitored_by;  // monitors others hold on us
+  std::unordered_map<Ref, Pid> monitors;              // monitors we hold
+  std::function<void(const ExitReason&)> on_exit;     // set before launch, by Runtime::run only
+};
+
 // What an ended process leaves for the node to notify.
 struct Ending {
   std::unordered_set<Pid> links;
@@ -123,11 +135,9 @@ class ProcessState final : public Schedulable, public Process {
   void forget_watcher(Ref ref);
   void forget_monitor(Ref ref);
   // Runs once when the process ends (Runtime::run waits on it). Set before launch.
-  void on_exit(std::function<void(const ExitReason&)> f) {
-    on_exit_ = std::make_unique<std::function<void(const ExitReason&)>>(std::move(f));
-  }
+  void on_exit(std::function<void(const ExitReason&)> f) { relations().on_exit = std::move(f); }
   void notify_exit(const ExitReason& reason) {
-    if (on_exit_) (*on_exit_)(reason);
+    if (rel_ && rel_->on_exit) rel_->on_exit(reason);
   }
 
  private:
@@ -139,13 +149,17 @@ class ProcessState final : public Schedulable, public Process {
   // not ended and no exit signal has ended it yet (LNK-18, SPEC "alive").
   bool live_locked() const { return alive_ && !pending_exit_; }
   void wake_if(bool need);
+  // The box of links and monitors (mu, or before launch), allocated on
+  // first use: may throw std::bad_alloc, as adding to a set may.
+  Relations& relations();
   void remove_downs_for(Ref ref);
 
   // Runtime calls a process makes between two chances for others to run.
   static constexpr unsigned kReductionsPerSlice = 64;
 
+  // (Ordered so that the object has no padding: it is most of an idle
+  // process's heap, see perf memory/idle_process.)
   Node& node_;
-  const std::uint8_t pool_shard_;
   std::atomic<std::uint32_t> refs_{0};
   unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (RT-11)
   // Atomic: a Process& kept after its process ended may ask self() while
@@ -154,7 +168,7 @@ class ProcessState final : public Schedulable, public Process {
   Body body_;
 
   mutable std::mutex mu_;
-  // (The small fields sit together: no padding between them.)
+  const std::uint8_t pool_shard_;
   bool alive_ = true;                                  // mu
   bool named_ = false;                                 // mu: holds a name in the registry
   bool trap_exit_ = false;                             // mu
@@ -165,11 +179,9 @@ class ProcessState final : public Schedulable, public Process {
   // mu: a signal ended us. Boxed: most processes never get one, and a
   // pointer is a tenth of an inline ExitReason.
   std::unique_ptr<ExitReason> pending_exit_;
-  std::unordered_set<Pid> links_;                      // mu
-  std::unordered_map<Ref, MonitorEntry> monitored_by_;  // mu: monitors others hold on us
-  std::unordered_map<Ref, Pid> monitors_;              // mu: monitors we hold
-  // Set before launch, by Runtime::run only: boxed for the same reason.
-  std::unique_ptr<std::function<void(const ExitReason&)>> on_exit_;
+  // mu: null until the process (or a recycled one before it) first linked,
+  // monitored or was monitored; see Relations.
+  std::unique_ptr<Relations> rel_;
 
   // Senders push without any lock; the saved queue inside is the owner's.
   Mailbox mailbox_;
