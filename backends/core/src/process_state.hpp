@@ -101,6 +101,9 @@ class ProcessState final : public Schedulable, public Process {
   void drop_ref() noexcept;
   // Which shard of the node's object pool this object belongs to.
   std::size_t pool_shard() const { return pool_shard_; }
+  // The node's pool links the unused objects of a shard through this
+  // (under the shard's lock).
+  ProcessState* next_unused = nullptr;
   // The node's object pool: readies a fresh or retired object for a new
   // process, and releases what an ended one still holds.
   void reuse(Pid pid, Body body);
