@@ -138,7 +138,13 @@ class ProcessState final : public Schedulable, public Process {
   void forget_watcher(Ref ref);
   void forget_monitor(Ref ref);
   // Runs once when the process ends (Runtime::run waits on it). Set before launch.
-  void on_exit(std::function<void(const ExitReason&)> f) { relations().on_exit = std::move(f); }
+  // Under mu: the process is in the table already, where a monitor may
+  // reach it (and box its relations) meanwhile.
+  void on_exit(std::function<void(const ExitReason&)> f) {
+    std::lock_guard lock(mu_);
+    relations().on_exit = std::move(f);
+  }
+  // After end(), which took mu: nobody boxes relations for an ended process.
   void notify_exit(const ExitReason& reason) {
     if (rel_ && rel_->on_exit) rel_->on_exit(reason);
   }
