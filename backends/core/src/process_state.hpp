@@ -41,15 +41,49 @@ enum class SignalKind {
 };
 
 // A process's links and monitors, and the hook Runtime::run waits on. Most
-// processes never have any, so they live in a box allocated with the first
-// (three empty hash containers and a function are 200 bytes, more than half
-// of an idle process's object). A recycled object keeps its box, emptied,
-// so a spawn_link or spawn_monitor child usually finds one.
-struct Relations {
-  std::unordered_set<Pid> links;
-  std::unordered_map<Ref, MonitorEntry> monitored_by;  // monitors others hold on us
-  std::unordered_map<Ref, Pid> monitors;              // monitors we hold
-  std::function<void(const ExitReason&)> on_exit;     // set before launch, by Runtime::run only
+// processes never have any, and most others one kind (a link to, or a
+// monitor from, whoever started them), while an empty hash container is 56
+// bytes. So a process points to this box, allocated with its first
+// relation, and the box to each container, allocated with its first entry.
+// A recycled object keeps what it has, emptied, so a spawn_link or
+// spawn_monitor child usually allocates nothing here.
+class Relations {
+ public:
+  using Links = std::unordered_set<Pid>;
+  using Watchers = std::unordered_map<Ref, MonitorEntry>;  // monitors others hold on us
+  using Held = std::unordered_map<Ref, Pid>;               // monitors we hold
+  using OnExit = std::function<void(const ExitReason&)>;
+
+  // Made on first use: may throw std::bad_alloc, as adding an entry may.
+  Links& links() { return made(links_); }
+  Watchers& watchers() { return made(watchers_); }
+  Held& held() { return made(held_); }
+  OnExit& on_exit() { return made(on_exit_); }
+  // Null until made.
+  Links* links_if_any() const { return links_.get(); }
+  Watchers* watchers_if_any() const { return watchers_.get(); }
+  Held* held_if_any() const { return held_.get(); }
+  OnExit* on_exit_if_any() const { return on_exit_.get(); }
+
+  // Empties everything and keeps the containers, for the object's next process.
+  void clear() noexcept {
+    if (links_) links_->clear();
+    if (watchers_) watchers_->clear();
+    if (held_) held_->clear();
+    if (on_exit_) *on_exit_ = nullptr;
+  }
+
+ private:
+  template <class T>
+  static T& made(std::unique_ptr<T>& p) {
+    if (!p) p = std::make_unique<T>();
+    return *p;
+  }
+
+  std::unique_ptr<Links> links_;
+  std::unique_ptr<Watchers> watchers_;
+  std::unique_ptr<Held> held_;
+  std::unique_ptr<OnExit> on_exit_;  // set before launch, by Runtime::run only
 };
 
 // What an ended process leaves for the node to notify.
@@ -142,11 +176,11 @@ class ProcessState final : public Schedulable, public Process {
   // reach it (and box its relations) meanwhile.
   void on_exit(std::function<void(const ExitReason&)> f) {
     std::lock_guard lock(mu_);
-    relations().on_exit = std::move(f);
+    relations().on_exit() = std::move(f);
   }
   // After end(), which took mu: nobody boxes relations for an ended process.
   void notify_exit(const ExitReason& reason) {
-    if (rel_ && rel_->on_exit) rel_->on_exit(reason);
+    if (Relations::OnExit* f = rel_ ? rel_->on_exit_if_any() : nullptr; f && *f) (*f)(reason);
   }
 
  private:
@@ -161,6 +195,10 @@ class ProcessState final : public Schedulable, public Process {
   // The box of links and monitors (mu, or before launch), allocated on
   // first use: may throw std::bad_alloc, as adding to a set may.
   Relations& relations();
+  // Null when the process has none of that kind (mu).
+  Relations::Links* links_if_any() const { return rel_ ? rel_->links_if_any() : nullptr; }
+  Relations::Watchers* watchers_if_any() const { return rel_ ? rel_->watchers_if_any() : nullptr; }
+  Relations::Held* held_if_any() const { return rel_ ? rel_->held_if_any() : nullptr; }
   void remove_downs_for(Ref ref);
 
   // Runtime calls a process makes between two chances for others to run.
