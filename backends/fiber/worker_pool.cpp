@@ -64,7 +64,7 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
   }
 
   ACTORSPEC_NO_TSAN bool has_ready_fibers() const noexcept override {
-    return !local_.empty() || pool_.has_ready();
+    return !local_.empty() || self_.next.load(std::memory_order_relaxed) != nullptr || pool_.has_ready();
   }
 
   ACTORSPEC_NO_TSAN void suspend_until(const std::chrono::steady_clock::time_point& until) noexcept override {
@@ -80,12 +80,18 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
   static constexpr unsigned kDispatcherEvery = 16;
 
   context* choose_next() noexcept {
-    // Shared work first, but let the dispatcher (it waits in local_ while a
-    // fiber runs) in every so often: it gives ended fibers' stacks back,
-    // fires the pool's due timers, and takes this thread's main context
-    // from Boost's remote queue at stop().
+    // The fiber this worker just woke first (its run-next slot), then shared
+    // work, but let the dispatcher (it waits in local_ while a fiber runs)
+    // in every so often: it gives ended fibers' stacks back, fires the
+    // pool's due timers, and takes this thread's main context from Boost's
+    // remote queue at stop().
     if (local_.empty() || ++streak_ < kDispatcherEvery) {
-      if (context* ctx = pool_.try_pop()) {
+      context* ctx = pool_.take_next(self_);
+      if (!ctx) ctx = pool_.try_pop();
+      // take_next may have let the shared queue go first, and another
+      // worker emptied it meanwhile.
+      if (!ctx) ctx = self_.next.exchange(nullptr, std::memory_order_acq_rel);
+      if (ctx) {
         context::active()->attach(ctx);
         return ctx;
       }
@@ -152,6 +158,7 @@ WorkerPool::WorkerPool(unsigned workers)
   for (unsigned i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<Worker>());
     workers_.back()->identity = WorkerIdentity{this, i};
+    workers_.back()->looks.resize(workers);
   }
   unsigned launched = 0;
   try {
@@ -282,6 +289,7 @@ WorkerPool::Worker* WorkerPool::choose_sleeper_locked() noexcept {
   for (auto& w : workers_) {
     if (w->idle && !w->kicked) {
       w->kicked = true;
+      sleepers_.fetch_sub(1, std::memory_order_seq_cst);
       return w.get();
     }
   }
@@ -303,7 +311,73 @@ void WorkerPool::push(context* ctx) noexcept {
   if (sleeper) sleeper->wake.notify_one();
 }
 
+void WorkerPool::push_next(context* ctx) noexcept {
+  const WorkerIdentity* id = current_worker_identity();
+  if (id == nullptr || id->pool != this) {
+    push(ctx);
+    return;
+  }
+  Worker& w = *workers_[id->index];
+  w.next_fills.store(w.next_fills.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  // The one it displaces waited longer: it goes where any worker finds it.
+  if (context* displaced = w.next.exchange(ctx, std::memory_order_seq_cst)) {
+    push(displaced);
+    return;
+  }
+  // Usually this worker runs it in a moment, once the waker parks. In case
+  // the waker keeps running, some worker must be awake to take it after
+  // kSlotGrace: a spinning one does (take_stuck); else wake a sleeper.
+  // Sequentially consistent with idle_wait's count-then-look, so either a
+  // sleeper is counted here or it saw the slot full and sleeps briefly.
+  if (spinning_.load(std::memory_order_seq_cst) > 0 || sleepers_.load(std::memory_order_seq_cst) == 0) return;
+  Worker* sleeper;
+  {
+    std::lock_guard lock(mu_);
+    sleeper = choose_sleeper_locked();
+  }
+  if (sleeper) sleeper->wake.notify_one();
+}
+
+context* WorkerPool::take_next(Worker& w) noexcept {
+  if (w.next.load(std::memory_order_relaxed) == nullptr) {
+    w.next_streak = 0;
+    return nullptr;
+  }
+  if (++w.next_streak > kNextStreak && queued_.load(std::memory_order_relaxed) > 0) {
+    w.next_streak = 0;
+    return nullptr;  // the shared queue's turn
+  }
+  return w.next.exchange(nullptr, std::memory_order_acq_rel);
+}
+
+bool WorkerPool::any_slot_full(unsigned self) const noexcept {
+  for (unsigned i = 0; i < workers_.size(); ++i)
+    if (i != self && workers_[i]->next.load(std::memory_order_seq_cst) != nullptr) return true;
+  return false;
+}
+
+context* WorkerPool::take_stuck(unsigned self) noexcept {
+  Worker& me = *workers_[self];
+  context* taken = nullptr;
+  for (unsigned i = 0; i < workers_.size(); ++i) {
+    if (i == self) continue;
+    Worker& other = *workers_[i];
+    SlotLook& look = me.looks[i];
+    const std::uint32_t fills = other.next_fills.load(std::memory_order_relaxed);
+    context* ctx = other.next.load(std::memory_order_acquire);
+    if (!taken && ctx != nullptr && ctx == look.ctx && fills == look.fills &&
+        other.next.compare_exchange_strong(ctx, nullptr, std::memory_order_acq_rel)) {
+      taken = ctx;
+      look = SlotLook{};
+      continue;
+    }
+    look = SlotLook{ctx, fills};
+  }
+  return taken;
+}
+
 context* WorkerPool::try_pop() noexcept {
+  if (queued_.load(std::memory_order_seq_cst) == 0) return nullptr;  // idle_wait looks again under mu_
   std::lock_guard lock(mu_);
   if (queue_.empty()) return nullptr;
   context* ctx = &queue_.front();
@@ -312,10 +386,7 @@ context* WorkerPool::try_pop() noexcept {
   return ctx;
 }
 
-bool WorkerPool::has_ready() const noexcept {
-  std::lock_guard lock(mu_);
-  return !queue_.empty();
-}
+bool WorkerPool::has_ready() const noexcept { return queued_.load(std::memory_order_seq_cst) > 0; }
 
 // ---- timers ------------------------------------------------------------------
 
@@ -380,14 +451,25 @@ void WorkerPool::fire_due_timers() noexcept {
 
 bool WorkerPool::spin_for_work(Worker& w) noexcept {
   spinning_.fetch_add(1, std::memory_order_seq_cst);
-  const auto give_up = Clock::now() + kIdleSpin;
+  const auto start = Clock::now();
+  const auto give_up = start + kIdleSpin;
+  auto next_look = start;
   bool found = false;
   for (;;) {
-    if (queued_.load(std::memory_order_seq_cst) > 0 || w.poked.load(std::memory_order_relaxed)) {
+    if (queued_.load(std::memory_order_seq_cst) > 0 || w.poked.load(std::memory_order_relaxed) ||
+        w.next.load(std::memory_order_relaxed) != nullptr) {
       found = true;
       break;
     }
     const auto now = Clock::now();
+    if (now >= next_look) {
+      next_look = now + kSlotGrace;
+      if (context* stuck = take_stuck(w.identity.index)) {
+        push(stuck);  // wakes nobody: we are spinning, and take it next
+        found = true;
+        break;
+      }
+    }
     if (now >= give_up || now.time_since_epoch().count() >= next_deadline_.load(std::memory_order_relaxed)) break;
     for (int i = 0; i < 32; ++i) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -404,21 +486,32 @@ bool WorkerPool::spin_for_work(Worker& w) noexcept {
 void WorkerPool::idle_wait(unsigned index, Clock::time_point until) noexcept {
   Worker& w = *workers_[index];
   Worker* sleeper = nullptr;
+  for (auto& look : w.looks) look = SlotLook{};
   spin_for_work(w);
   {
     std::unique_lock lock(mu_);
     for (;;) {
       const auto now = Clock::now();
       if (Worker* s = fire_due_timers_locked(now); s && !sleeper) sleeper = s;
-      if (w.notified || !queue_.empty() || now >= until) break;
-      const auto deadline = timers_.empty() ? until : std::min(until, timers_.begin()->deadline_);
+      if (w.notified || !queue_.empty() || w.next.load(std::memory_order_relaxed) != nullptr || now >= until) break;
+      auto deadline = timers_.empty() ? until : std::min(until, timers_.begin()->deadline_);
       w.idle = true;
+      // Counted before looking at the slots, the reverse of push_next.
+      sleepers_.fetch_add(1, std::memory_order_seq_cst);
+      if (any_slot_full(index)) deadline = std::min(deadline, now + kSlotRecheck);
       if (deadline == Clock::time_point::max())
         w.wake.wait(lock);
       else
         w.wake.wait_until(lock, deadline);
       w.idle = false;
+      if (!w.kicked) sleepers_.fetch_sub(1, std::memory_order_seq_cst);
       w.kicked = false;
+      if (context* stuck = take_stuck(index)) {
+        if (Worker* s = push_locked(stuck); s && !sleeper) sleeper = s;
+        break;
+      }
+      // Kicked for a slot, or back to look at one: watch it spinning.
+      if (any_slot_full(index)) break;
     }
     w.notified = false;
     w.poked.store(false, std::memory_order_relaxed);

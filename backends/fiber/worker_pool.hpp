@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <latch>
 #include <memory>
 #include <mutex>
@@ -54,6 +55,10 @@ struct FiberTag final : boost::fibers::fiber_properties {
 struct WorkerIdentity {
   WorkerPool* pool;
   unsigned index;
+  // The payload of the fiber running on this worker now, set by the fiber
+  // itself after every switch onto it (FiberExecutor's current(): cheaper
+  // than asking Boost.Fiber for the active context's properties).
+  void* running = nullptr;
 };
 
 class WorkerPool {
@@ -78,6 +83,13 @@ class WorkerPool {
   // made with boost::fibers::make_worker_context, or a parked one a Parker
   // detached); a worker attaches and runs it. Any thread.
   void push(boost::fibers::context* ctx) noexcept;
+
+  // The same for a fiber the running one made ready (woke, or spawned). On
+  // a worker of this pool it goes to that worker's run-next slot, to run as
+  // soon as the running fiber switches away (a send or a spawn is usually
+  // followed by a receive), on the same thread and warm caches, with no lock
+  // and no other worker woken; elsewhere it is push().
+  void push_next(boost::fibers::context* ctx) noexcept;
 
   // Runs first in a fiber of the pool, after every switch onto it: finishes
   // what the context that ran before it on this worker left to do.
@@ -113,6 +125,14 @@ class WorkerPool {
     boost::fibers::context* main_ = nullptr;
   };
 
+  // What an idle worker saw in the others' run-next slots; a fiber still
+  // there at its next look (same fill) waited while its worker ran on, and
+  // is moved to the shared queue for anyone to run.
+  struct SlotLook {
+    boost::fibers::context* ctx = nullptr;
+    std::uint32_t fills = 0;
+  };
+
   struct Worker {
     WorkerIdentity identity;
     std::thread thread;
@@ -122,6 +142,14 @@ class WorkerPool {
     std::atomic<bool> poked{false};   // notified, readable without mu_
     bool idle = false;                // mu_: asleep in idle_wait
     bool kicked = false;              // mu_: someone already chose to wake it
+    // The run-next slot (see push_next): filled only by this worker's own
+    // thread, emptied by it (pick_next) or by an idle worker that finds the
+    // same fiber there for a while (the waker kept running: C++ cannot
+    // preempt it), so a busy process delays no wake for long.
+    std::atomic<boost::fibers::context*> next{nullptr};
+    std::atomic<std::uint32_t> next_fills{0};  // bumped on every fill: tells a stuck slot from a busy one
+    unsigned next_streak = 0;                  // own thread: fibers run from the slot in a row
+    std::vector<SlotLook> looks;               // own thread: what it last saw in each worker's slot
     // A fiber that parked on this worker and still has to be detached once
     // it is off its stack. Only the worker's own thread touches these.
     Parker* parking = nullptr;
@@ -146,6 +174,9 @@ class WorkerPool {
   // ---- for SharedQueueScheduler ----
   boost::fibers::context* try_pop() noexcept;
   bool has_ready() const noexcept;
+  // The calling worker's run-next fiber, or nullptr; fair to the shared
+  // queue (see kNextStreak).
+  boost::fibers::context* take_next(Worker& w) noexcept;
   // Sleeps the worker's thread until work is queued, notify(index), a timer
   // comes due, or `until`.
   void idle_wait(unsigned index, Clock::time_point until) noexcept;
@@ -157,6 +188,12 @@ class WorkerPool {
   Worker* push_locked(boost::fibers::context* ctx) noexcept;
   Worker* fire_due_timers_locked(Clock::time_point now) noexcept;
   Worker* choose_sleeper_locked() noexcept;
+
+  // Idle worker `self`: looks at the other workers' run-next slots, and
+  // takes (empties) one whose fiber is the same as at its last look in
+  // `self`'s looks; records what it saw. The caller queues what it took.
+  boost::fibers::context* take_stuck(unsigned self) noexcept;
+  bool any_slot_full(unsigned self) const noexcept;
   void publish_next_deadline_locked() noexcept;
 
   // Spins briefly before sleeping: work often comes right after a worker
@@ -164,12 +201,25 @@ class WorkerPool {
   // wake cost microseconds each. Bounded, so an idle pool sleeps.
   bool spin_for_work(Worker& w) noexcept;
   static constexpr std::chrono::microseconds kIdleSpin{20};
+  // How long a fiber may sit in a run-next slot before an idle worker takes
+  // it: a hop (send, then receive) takes well under a microsecond; this is
+  // Go's runnext grace (runqgrab, 3 us), rounded up.
+  static constexpr std::chrono::microseconds kSlotGrace{5};
+  // Fibers a worker may run from its slot in a row before it looks at the
+  // shared queue first: two processes that keep waking each other cannot
+  // starve the rest.
+  static constexpr unsigned kNextStreak = 32;
+  // An idle worker that saw a fiber in some run-next slot sleeps at most
+  // this long before it looks again (it may have gone to sleep just as the
+  // slot was filled, unseen by the waker; see push_next).
+  static constexpr std::chrono::microseconds kSlotRecheck{200};
 
   std::vector<std::unique_ptr<Worker>> workers_;
   mutable std::mutex mu_;
   ReadyQueue queue_;  // mu_: ready fibers any worker may run, oldest first
   std::atomic<std::size_t> queued_{0};    // queue_.size(), readable without mu_
   std::atomic<unsigned> spinning_{0};     // workers in spin_for_work: pushes need not wake anyone
+  std::atomic<unsigned> sleepers_{0};     // (written under mu_) workers idle and not yet kicked
   Timers timers_;     // mu_: parked fibers with a deadline, soonest first
   // The soonest deadline in timers_ (nanoseconds since the clock's epoch;
   // max if none), readable without mu_ by busy workers.
