@@ -91,6 +91,7 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
           entry();
           entry = nullptr;  // may destroy the process and its slot
           stackful::check_stack("fiber", bounds);
+          pool_.ending_here();
           finished();
         });
   } catch (...) {

@@ -154,6 +154,7 @@ WorkerPool::WorkerPool(unsigned workers)
       // The workers and stop(): see stop().
       leaving_(static_cast<std::ptrdiff_t>(workers ? workers : 1) + 1) {
   if (workers == 0) workers = 1;
+  running_workers_.store(workers, std::memory_order_relaxed);
   workers_.reserve(workers);
   for (unsigned i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<Worker>());
@@ -289,7 +290,16 @@ WorkerPool::Worker* WorkerPool::choose_sleeper_locked() noexcept {
   for (auto& w : workers_) {
     if (w->idle && !w->kicked) {
       w->kicked = true;
-      sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+      return w.get();
+    }
+  }
+  return nullptr;
+}
+
+WorkerPool::Worker* WorkerPool::choose_deep_sleeper_locked() noexcept {
+  for (auto& w : workers_) {
+    if (w->idle && w->deep && !w->kicked) {
+      w->kicked = true;
       return w.get();
     }
   }
@@ -320,22 +330,17 @@ void WorkerPool::push_next(context* ctx) noexcept {
   Worker& w = *workers_[id->index];
   w.next_fills.store(w.next_fills.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   // The one it displaces waited longer: it goes where any worker finds it.
-  if (context* displaced = w.next.exchange(ctx, std::memory_order_seq_cst)) {
-    push(displaced);
-    return;
-  }
-  // Usually this worker runs it in a moment, once the waker parks. In case
-  // the waker keeps running, some worker must be awake to take it after
-  // kSlotGrace: a spinning one does (take_stuck); else wake a sleeper.
-  // Sequentially consistent with idle_wait's count-then-look, so either a
-  // sleeper is counted here or it saw the slot full and sleeps briefly.
-  if (spinning_.load(std::memory_order_seq_cst) > 0 || sleepers_.load(std::memory_order_seq_cst) == 0) return;
-  Worker* sleeper;
-  {
-    std::lock_guard lock(mu_);
-    sleeper = choose_sleeper_locked();
-  }
-  if (sleeper) sleeper->wake.notify_one();
+  // Nobody is woken for the new one: usually this worker runs it in a
+  // moment, once the waker parks; if the waker runs on instead, an idle
+  // worker takes it (take_stuck: a spinning one after kSlotGrace, a
+  // sleeping one within kWatchEvery, see idle_wait).
+  if (context* displaced = w.next.exchange(ctx, std::memory_order_seq_cst)) push(displaced);
+}
+
+void WorkerPool::ending_here() noexcept {
+  if (queued_.load(std::memory_order_seq_cst) == 0) return;  // nobody to wait behind: run it next
+  Worker& w = this_worker();
+  if (context* ctx = w.next.exchange(nullptr, std::memory_order_acq_rel)) push(ctx);
 }
 
 context* WorkerPool::take_next(Worker& w) noexcept {
@@ -490,28 +495,51 @@ void WorkerPool::idle_wait(unsigned index, Clock::time_point until) noexcept {
   spin_for_work(w);
   {
     std::unique_lock lock(mu_);
+    bool counted_idle = false;
     for (;;) {
       const auto now = Clock::now();
       if (Worker* s = fire_due_timers_locked(now); s && !sleeper) sleeper = s;
       if (w.notified || !queue_.empty() || w.next.load(std::memory_order_relaxed) != nullptr || now >= until) break;
       auto deadline = timers_.empty() ? until : std::min(until, timers_.begin()->deadline_);
+      if (!counted_idle) {
+        running_workers_.fetch_sub(1, std::memory_order_seq_cst);
+        counted_idle = true;
+      }
+      // Counted deep first, then the others looked at: the reverse of the
+      // end of this function.
+      deep_sleepers_.fetch_add(1, std::memory_order_seq_cst);
+      w.deep = true;
+      if (any_slot_full(index)) {
+        deadline = std::min(deadline, now + kSlotRecheck);
+      } else if (running_workers_.load(std::memory_order_seq_cst) > 0) {
+        deadline = std::min(deadline, now + kWatchEvery);
+      }
+      if (deadline != Clock::time_point::max()) {
+        w.deep = false;
+        deep_sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+      }
       w.idle = true;
-      // Counted before looking at the slots, the reverse of push_next.
-      sleepers_.fetch_add(1, std::memory_order_seq_cst);
-      if (any_slot_full(index)) deadline = std::min(deadline, now + kSlotRecheck);
       if (deadline == Clock::time_point::max())
         w.wake.wait(lock);
       else
         w.wake.wait_until(lock, deadline);
       w.idle = false;
-      if (!w.kicked) sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+      if (w.deep) {
+        w.deep = false;
+        deep_sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+      }
       w.kicked = false;
       if (context* stuck = take_stuck(index)) {
         if (Worker* s = push_locked(stuck); s && !sleeper) sleeper = s;
         break;
       }
-      // Kicked for a slot, or back to look at one: watch it spinning.
+      // A slot is full: watch it spinning (take_stuck after kSlotGrace).
       if (any_slot_full(index)) break;
+    }
+    if (counted_idle) {
+      // Back to work: a deep sleeper must now watch this worker's slot.
+      running_workers_.fetch_add(1, std::memory_order_seq_cst);
+      if (!sleeper && deep_sleepers_.load(std::memory_order_seq_cst) > 0) sleeper = choose_deep_sleeper_locked();
     }
     w.notified = false;
     w.poked.store(false, std::memory_order_relaxed);

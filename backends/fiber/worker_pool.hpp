@@ -91,6 +91,12 @@ class WorkerPool {
   // and no other worker woken; elsewhere it is push().
   void push_next(boost::fibers::context* ctx) noexcept;
 
+  // The running fiber is ending: what it put in this worker's run-next slot
+  // (the Down it sent woke its parent, say) takes its turn behind the
+  // fibers already queued, if there are any: a process that spawns many
+  // then collects their Downs gets them in batches, not one switch each.
+  void ending_here() noexcept;
+
   // Runs first in a fiber of the pool, after every switch onto it: finishes
   // what the context that ran before it on this worker left to do.
   void after_switch() noexcept;
@@ -142,6 +148,7 @@ class WorkerPool {
     std::atomic<bool> poked{false};   // notified, readable without mu_
     bool idle = false;                // mu_: asleep in idle_wait
     bool kicked = false;              // mu_: someone already chose to wake it
+    bool deep = false;                // mu_: asleep until woken (no other worker was running)
     // The run-next slot (see push_next): filled only by this worker's own
     // thread, emptied by it (pick_next) or by an idle worker that finds the
     // same fiber there for a while (the waker kept running: C++ cannot
@@ -188,6 +195,7 @@ class WorkerPool {
   Worker* push_locked(boost::fibers::context* ctx) noexcept;
   Worker* fire_due_timers_locked(Clock::time_point now) noexcept;
   Worker* choose_sleeper_locked() noexcept;
+  Worker* choose_deep_sleeper_locked() noexcept;
 
   // Idle worker `self`: looks at the other workers' run-next slots, and
   // takes (empties) one whose fiber is the same as at its last look in
@@ -209,9 +217,12 @@ class WorkerPool {
   // shared queue first: two processes that keep waking each other cannot
   // starve the rest.
   static constexpr unsigned kNextStreak = 32;
-  // An idle worker that saw a fiber in some run-next slot sleeps at most
-  // this long before it looks again (it may have gone to sleep just as the
-  // slot was filled, unseen by the waker; see push_next).
+  // An idle worker sleeps at most this long while another worker runs
+  // fibers, then looks at the run-next slots again: the one running may have
+  // filled its slot and run on without switching (no preemption in C++).
+  // The bound on how long that fiber waits; the waker never wakes anyone for it.
+  static constexpr std::chrono::microseconds kWatchEvery{1000};
+  // ... and this long if a slot was full as it went to sleep.
   static constexpr std::chrono::microseconds kSlotRecheck{200};
 
   std::vector<std::unique_ptr<Worker>> workers_;
@@ -219,7 +230,12 @@ class WorkerPool {
   ReadyQueue queue_;  // mu_: ready fibers any worker may run, oldest first
   std::atomic<std::size_t> queued_{0};    // queue_.size(), readable without mu_
   std::atomic<unsigned> spinning_{0};     // workers in spin_for_work: pushes need not wake anyone
-  std::atomic<unsigned> sleepers_{0};     // (written under mu_) workers idle and not yet kicked
+  // Workers not asleep in idle_wait (running fibers, or about to). One that
+  // counts none sleeps until woken (deep); one that comes back to work while
+  // some sleep deep wakes one, to watch its slot. Sequentially consistent,
+  // so either the sleeper sees it running or it sees the deep sleeper.
+  std::atomic<unsigned> running_workers_{0};
+  std::atomic<unsigned> deep_sleepers_{0};  // written under mu_
   Timers timers_;     // mu_: parked fibers with a deadline, soonest first
   // The soonest deadline in timers_ (nanoseconds since the clock's epoch;
   // max if none), readable without mu_ by busy workers.
