@@ -54,8 +54,15 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
 
   ACTORSPEC_NO_TSAN context* pick_next() noexcept override {
     back_on_dispatcher();
-    pool_.after_switch_on(self_);  // a no-op when the caller is the fiber now parking
-    if (context::active()->is_context(boost::fibers::type::dispatcher_context)) pool_.fire_due_timers();
+    if (self_.parking_on_stack) {
+      // Called by the fiber now parking, as its last act before it switches
+      // away: the next call here, whoever makes it, finishes its park.
+      self_.parking_on_stack = false;
+    } else {
+      pool_.after_switch_on(self_);
+    }
+    if (pool_.timers_armed() && context::active()->is_context(boost::fibers::type::dispatcher_context))
+      pool_.fire_due_timers();
     context* next = choose_next();
     if constexpr (kTsanBuild) {
       if (void* fiber = next ? tsan_fiber_of(next) : nullptr) tsan_switch_to_fiber(fiber);
@@ -92,7 +99,7 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
       // worker emptied it meanwhile.
       if (!ctx) ctx = self_.next.exchange(nullptr, std::memory_order_acq_rel);
       if (ctx) {
-        context::active()->attach(ctx);
+        self_.main_context->attach(ctx);  // to this worker's scheduler
         return ctx;
       }
     }
@@ -202,7 +209,8 @@ void WorkerPool::run_worker(unsigned index) {
     self.tsan_dispatcher = tsan_create_fiber();
   }
   boost::fibers::use_scheduling_algorithm<SharedQueueScheduler>(*this, index);
-  self.main.bind(context::active());
+  self.main_context = context::active();
+  self.main.bind(self.main_context);
   started_.count_down();
   // The main context sleeps; the dispatcher runs process fibers meanwhile.
   while (!stopping_.load(std::memory_order_acquire)) {
@@ -271,14 +279,16 @@ void WorkerPool::parking_here(Parker& p, std::uint64_t epoch) noexcept {
   Worker& w = this_worker();
   w.parking = &p;
   w.parking_epoch = epoch;
+  w.parking_on_stack = true;
 }
 
 void WorkerPool::after_switch() noexcept { after_switch_on(this_worker()); }
 
 void WorkerPool::after_switch_on(Worker& w) noexcept {
   Parker* p = w.parking;
-  // Until the parking fiber has switched away, it is the one running.
-  if (p == nullptr || p->fiber_ == context::active()) return;
+  // Never the parking fiber itself: it calls nothing here between
+  // parking_here and its pick_next, which skips this (parking_on_stack).
+  if (p == nullptr) return;
   w.parking = nullptr;
   p->finish_parking(w.parking_epoch);
 }

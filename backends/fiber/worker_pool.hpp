@@ -161,6 +161,12 @@ class WorkerPool {
     // it is off its stack. Only the worker's own thread touches these.
     Parker* parking = nullptr;
     std::uint64_t parking_epoch = 0;
+    // The parking fiber has not reached pick_next yet: until then it is the
+    // one running here, and nothing may detach it.
+    bool parking_on_stack = false;
+    // The thread's main context (pinned here): attaches fibers to this
+    // worker's scheduler without asking Boost for the active context.
+    boost::fibers::context* main_context = nullptr;
     // TSan builds: the thread's own fiber, its dispatcher's, and an ended
     // fiber whose handle is destroyed once TSan is back on the dispatcher.
     // Only the worker's own thread touches these.
@@ -190,6 +196,10 @@ class WorkerPool {
   void notify(unsigned index) noexcept;
   // Makes ready every parked fiber whose deadline has passed.
   void fire_due_timers() noexcept;
+  // Whether any parked fiber has a deadline (no lock).
+  bool timers_armed() const noexcept {
+    return next_deadline_.load(std::memory_order_relaxed) != Clock::time_point::max().time_since_epoch().count();
+  }
 
   // Under mu_. Both return a sleeping worker to wake once mu_ is released.
   Worker* push_locked(boost::fibers::context* ctx) noexcept;
