@@ -13,6 +13,7 @@
 
 #include "actorspec/core/executor.hpp"
 #include "deadline_timer.hpp"
+#include "run_next.hpp"
 #include "actorspec/stackful/stack_pool.hpp"
 #include "worker_lease.hpp"
 
@@ -40,6 +41,13 @@ class TbbExecutor final : public core::Executor {
 
   // ---- for ProcessFiber and DeadlineTimer ----
   void enqueue(ProcessFiber& fiber);
+  // A process woken: into the run-next slot of this thread if it runs one of
+  // our processes (see run_next.hpp), else enqueued.
+  void make_runnable(ProcessFiber& fiber);
+  // The calling thread's arena slot if it can hold a run-next process (it
+  // runs a slice of ours), else -1; and what that slot holds, emptied.
+  int run_next_slot() const;
+  ProcessFiber* take_next(int slot) { return slot >= 0 ? next_.take(static_cast<unsigned>(slot)) : nullptr; }
   stackful::StackPool& stacks() { return stacks_; }
   DeadlineTimer& timer() { return timer_; }
   // The fiber has ended and been freed.
@@ -51,6 +59,7 @@ class TbbExecutor final : public core::Executor {
   tbb::task_arena arena_;
   stackful::StackPool stacks_;
   DeadlineTimer timer_;
+  RunNextSlots next_;  // after arena_: its watch thread enqueues
 
   std::mutex mu_;
   std::condition_variable all_done_;
