@@ -20,7 +20,7 @@ unsigned stack_cache_here(const TbbExecutor& executor) {
   const ProcessFiber* f = ProcessFiber::running_here();
   if (f == nullptr || &f->executor() != &executor) return stackful::StackPool::kNoCache;
   const int slot = tbb::this_task_arena::current_thread_index();
-  return slot >= 0 && static_cast<unsigned>(slot) < executor.workers() ? static_cast<unsigned>(slot)
+  return slot >= 0 && static_cast<unsigned>(slot) < executor.arena_slots() ? static_cast<unsigned>(slot)
                                                                         : stackful::StackPool::kNoCache;
 }
 

@@ -68,9 +68,9 @@ TbbExecutor::TbbExecutor(unsigned workers, std::size_t stack_size)
       lease_(workers_),
       // No slot reserved for an outside thread: nobody joins; enqueue feeds it.
       arena_(static_cast<int>(workers_), 0),
-      stacks_(stack_size ? stack_size : kDefaultStackSize, workers_),
+      stacks_(stack_size ? stack_size : kDefaultStackSize, arena_slots()),
       timer_(*this),
-      next_(workers_, [this](ProcessFiber& f) { enqueue(f); }) {
+      next_(arena_slots(), [this](ProcessFiber& f) { enqueue(f); }) {
   arena_.initialize();
 }
 

@@ -32,6 +32,11 @@ class TbbExecutor final : public core::Executor {
   ~TbbExecutor() override;
 
   unsigned workers() const override { return workers_; }
+  // How many arena slot indices a worker of ours may have: oneTBB gives an
+  // arena of one worker and no reserved slots two slots, and its worker
+  // sits in slot 1 (measured: every wake of ping_pong/same_worker came from
+  // slot 1), so one more than the workers.
+  unsigned arena_slots() const { return workers_ + 1; }
   void launch(core::Schedulable& process, std::function<void()> entry) override;
   bool park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) override;
   void wake(core::Schedulable& process) override;
