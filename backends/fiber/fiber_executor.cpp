@@ -21,8 +21,9 @@ struct FiberSlot final : core::ExecutionSlot {
 
 FiberSlot& slot_of(core::Schedulable& p) { return static_cast<FiberSlot&>(*p.slot); }
 
-// After every switch onto a process: for the overflow report.
-void running(const core::Schedulable& process, const StackBounds& stack) {
+// After every switch onto a process: for current() and the overflow report.
+void running(core::Schedulable& process, const StackBounds& stack) {
+  current_worker_identity()->running = &process;
   stackful::running_on(&process, "fiber", stack);
 }
 
@@ -90,6 +91,7 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
           entry();
           entry = nullptr;  // may destroy the process and its slot
           stackful::check_stack("fiber", bounds);
+          pool_.ending_here();
           finished();
         });
   } catch (...) {
@@ -107,7 +109,7 @@ void FiberExecutor::launch(core::Schedulable& process, std::function<void()> ent
   // can see it.
   boost::fibers::context* raw = fiber.get();
   fiber.reset();
-  pool_.push(raw);
+  pool_.push_next(raw);  // a process spawned by a process runs when its parent parks
 }
 
 void FiberExecutor::finished() {
@@ -139,14 +141,14 @@ void FiberExecutor::yield(core::Schedulable& process) {
   now_running_on(slot.stack);
   restore_thread_eh_state(eh);
   pool_.after_switch();  // finish what the fiber before us on this worker left
+  running(process, slot.stack);
 }
 
 core::Schedulable* FiberExecutor::current() {
-  // Not context::active() first: on a thread outside the pool that would
-  // set up a Boost.Fiber scheduler just to answer "none".
-  if (!pool_.is_worker_thread()) return nullptr;
-  auto* tag = static_cast<FiberTag*>(boost::fibers::context::active()->get_properties());
-  return tag && tag->owner == this ? static_cast<core::Schedulable*>(tag->payload) : nullptr;
+  // Only process code asks (a pool thread's main and dispatcher contexts run
+  // none), and every process sets `running` as it comes back onto a worker.
+  const WorkerIdentity* w = current_worker_identity();
+  return w != nullptr && w->pool == &pool_ ? static_cast<core::Schedulable*>(w->running) : nullptr;
 }
 
 void FiberExecutor::join() {

@@ -40,11 +40,11 @@ void Parker::finish_parking(std::uint64_t epoch) noexcept {
   if (word_.publish_parked(epoch)) return;
   // Claimed (woken or timed out) while it was switching away: it is ours
   // to queue.
-  pool->push(fiber);
+  pool->push_next(fiber);
 }
 
 void Parker::unpark() noexcept {
-  if (word_.wake()) pool_->push(fiber_);  // from here on it may run and end
+  if (word_.wake()) pool_->push_next(fiber_);  // from here on it may run and end
 }
 
 boost::fibers::context* Parker::fire_timer_locked() noexcept {

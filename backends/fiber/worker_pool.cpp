@@ -54,8 +54,15 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
 
   ACTORSPEC_NO_TSAN context* pick_next() noexcept override {
     back_on_dispatcher();
-    pool_.after_switch_on(self_);  // a no-op when the caller is the fiber now parking
-    if (context::active()->is_context(boost::fibers::type::dispatcher_context)) pool_.fire_due_timers();
+    if (self_.parking_on_stack) {
+      // Called by the fiber now parking, as its last act before it switches
+      // away: the next call here, whoever makes it, finishes its park.
+      self_.parking_on_stack = false;
+    } else {
+      pool_.after_switch_on(self_);
+    }
+    if (pool_.timers_armed() && context::active()->is_context(boost::fibers::type::dispatcher_context))
+      pool_.fire_due_timers();
     context* next = choose_next();
     if constexpr (kTsanBuild) {
       if (void* fiber = next ? tsan_fiber_of(next) : nullptr) tsan_switch_to_fiber(fiber);
@@ -64,7 +71,7 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
   }
 
   ACTORSPEC_NO_TSAN bool has_ready_fibers() const noexcept override {
-    return !local_.empty() || pool_.has_ready();
+    return !local_.empty() || self_.next.load(std::memory_order_relaxed) != nullptr || pool_.has_ready();
   }
 
   ACTORSPEC_NO_TSAN void suspend_until(const std::chrono::steady_clock::time_point& until) noexcept override {
@@ -80,13 +87,19 @@ class SharedQueueScheduler final : public boost::fibers::algo::algorithm {
   static constexpr unsigned kDispatcherEvery = 16;
 
   context* choose_next() noexcept {
-    // Shared work first, but let the dispatcher (it waits in local_ while a
-    // fiber runs) in every so often: it gives ended fibers' stacks back,
-    // fires the pool's due timers, and takes this thread's main context
-    // from Boost's remote queue at stop().
+    // The fiber this worker just woke first (its run-next slot), then shared
+    // work, but let the dispatcher (it waits in local_ while a fiber runs)
+    // in every so often: it gives ended fibers' stacks back, fires the
+    // pool's due timers, and takes this thread's main context from Boost's
+    // remote queue at stop().
     if (local_.empty() || ++streak_ < kDispatcherEvery) {
-      if (context* ctx = pool_.try_pop()) {
-        context::active()->attach(ctx);
+      context* ctx = pool_.take_next(self_);
+      if (!ctx) ctx = pool_.try_pop();
+      // take_next may have let the shared queue go first, and another
+      // worker emptied it meanwhile.
+      if (!ctx) ctx = self_.next.exchange(nullptr, std::memory_order_acq_rel);
+      if (ctx) {
+        self_.main_context->attach(ctx);  // to this worker's scheduler
         return ctx;
       }
     }
@@ -148,10 +161,12 @@ WorkerPool::WorkerPool(unsigned workers)
       // The workers and stop(): see stop().
       leaving_(static_cast<std::ptrdiff_t>(workers ? workers : 1) + 1) {
   if (workers == 0) workers = 1;
+  running_workers_.store(workers, std::memory_order_relaxed);
   workers_.reserve(workers);
   for (unsigned i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<Worker>());
     workers_.back()->identity = WorkerIdentity{this, i};
+    workers_.back()->looks.resize(workers);
   }
   unsigned launched = 0;
   try {
@@ -194,7 +209,8 @@ void WorkerPool::run_worker(unsigned index) {
     self.tsan_dispatcher = tsan_create_fiber();
   }
   boost::fibers::use_scheduling_algorithm<SharedQueueScheduler>(*this, index);
-  self.main.bind(context::active());
+  self.main_context = context::active();
+  self.main.bind(self.main_context);
   started_.count_down();
   // The main context sleeps; the dispatcher runs process fibers meanwhile.
   while (!stopping_.load(std::memory_order_acquire)) {
@@ -263,14 +279,16 @@ void WorkerPool::parking_here(Parker& p, std::uint64_t epoch) noexcept {
   Worker& w = this_worker();
   w.parking = &p;
   w.parking_epoch = epoch;
+  w.parking_on_stack = true;
 }
 
 void WorkerPool::after_switch() noexcept { after_switch_on(this_worker()); }
 
 void WorkerPool::after_switch_on(Worker& w) noexcept {
   Parker* p = w.parking;
-  // Until the parking fiber has switched away, it is the one running.
-  if (p == nullptr || p->fiber_ == context::active()) return;
+  // Never the parking fiber itself: it calls nothing here between
+  // parking_here and its pick_next, which skips this (parking_on_stack).
+  if (p == nullptr) return;
   w.parking = nullptr;
   p->finish_parking(w.parking_epoch);
 }
@@ -281,6 +299,16 @@ WorkerPool::Worker* WorkerPool::choose_sleeper_locked() noexcept {
   if (spinning_.load(std::memory_order_seq_cst) > 0) return nullptr;  // it will find the work
   for (auto& w : workers_) {
     if (w->idle && !w->kicked) {
+      w->kicked = true;
+      return w.get();
+    }
+  }
+  return nullptr;
+}
+
+WorkerPool::Worker* WorkerPool::choose_deep_sleeper_locked() noexcept {
+  for (auto& w : workers_) {
+    if (w->idle && w->deep && !w->kicked) {
       w->kicked = true;
       return w.get();
     }
@@ -303,7 +331,68 @@ void WorkerPool::push(context* ctx) noexcept {
   if (sleeper) sleeper->wake.notify_one();
 }
 
+void WorkerPool::push_next(context* ctx) noexcept {
+  const WorkerIdentity* id = current_worker_identity();
+  if (id == nullptr || id->pool != this) {
+    push(ctx);
+    return;
+  }
+  Worker& w = *workers_[id->index];
+  w.next_fills.store(w.next_fills.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  // The one it displaces waited longer: it goes where any worker finds it.
+  // Nobody is woken for the new one: usually this worker runs it in a
+  // moment, once the waker parks; if the waker runs on instead, an idle
+  // worker takes it (take_stuck: a spinning one after kSlotGrace, a
+  // sleeping one within kWatchEvery, see idle_wait).
+  if (context* displaced = w.next.exchange(ctx, std::memory_order_seq_cst)) push(displaced);
+}
+
+void WorkerPool::ending_here() noexcept {
+  if (queued_.load(std::memory_order_seq_cst) == 0) return;  // nobody to wait behind: run it next
+  Worker& w = this_worker();
+  if (context* ctx = w.next.exchange(nullptr, std::memory_order_acq_rel)) push(ctx);
+}
+
+context* WorkerPool::take_next(Worker& w) noexcept {
+  if (w.next.load(std::memory_order_relaxed) == nullptr) {
+    w.next_streak = 0;
+    return nullptr;
+  }
+  if (++w.next_streak > kNextStreak && queued_.load(std::memory_order_relaxed) > 0) {
+    w.next_streak = 0;
+    return nullptr;  // the shared queue's turn
+  }
+  return w.next.exchange(nullptr, std::memory_order_acq_rel);
+}
+
+bool WorkerPool::any_slot_full(unsigned self) const noexcept {
+  for (unsigned i = 0; i < workers_.size(); ++i)
+    if (i != self && workers_[i]->next.load(std::memory_order_seq_cst) != nullptr) return true;
+  return false;
+}
+
+context* WorkerPool::take_stuck(unsigned self) noexcept {
+  Worker& me = *workers_[self];
+  context* taken = nullptr;
+  for (unsigned i = 0; i < workers_.size(); ++i) {
+    if (i == self) continue;
+    Worker& other = *workers_[i];
+    SlotLook& look = me.looks[i];
+    const std::uint32_t fills = other.next_fills.load(std::memory_order_relaxed);
+    context* ctx = other.next.load(std::memory_order_acquire);
+    if (!taken && ctx != nullptr && ctx == look.ctx && fills == look.fills &&
+        other.next.compare_exchange_strong(ctx, nullptr, std::memory_order_acq_rel)) {
+      taken = ctx;
+      look = SlotLook{};
+      continue;
+    }
+    look = SlotLook{ctx, fills};
+  }
+  return taken;
+}
+
 context* WorkerPool::try_pop() noexcept {
+  if (queued_.load(std::memory_order_seq_cst) == 0) return nullptr;  // idle_wait looks again under mu_
   std::lock_guard lock(mu_);
   if (queue_.empty()) return nullptr;
   context* ctx = &queue_.front();
@@ -312,10 +401,7 @@ context* WorkerPool::try_pop() noexcept {
   return ctx;
 }
 
-bool WorkerPool::has_ready() const noexcept {
-  std::lock_guard lock(mu_);
-  return !queue_.empty();
-}
+bool WorkerPool::has_ready() const noexcept { return queued_.load(std::memory_order_seq_cst) > 0; }
 
 // ---- timers ------------------------------------------------------------------
 
@@ -380,14 +466,25 @@ void WorkerPool::fire_due_timers() noexcept {
 
 bool WorkerPool::spin_for_work(Worker& w) noexcept {
   spinning_.fetch_add(1, std::memory_order_seq_cst);
-  const auto give_up = Clock::now() + kIdleSpin;
+  const auto start = Clock::now();
+  const auto give_up = start + kIdleSpin;
+  auto next_look = start;
   bool found = false;
   for (;;) {
-    if (queued_.load(std::memory_order_seq_cst) > 0 || w.poked.load(std::memory_order_relaxed)) {
+    if (queued_.load(std::memory_order_seq_cst) > 0 || w.poked.load(std::memory_order_relaxed) ||
+        w.next.load(std::memory_order_relaxed) != nullptr) {
       found = true;
       break;
     }
     const auto now = Clock::now();
+    if (now >= next_look) {
+      next_look = now + kSlotGrace;
+      if (context* stuck = take_stuck(w.identity.index)) {
+        push(stuck);  // wakes nobody: we are spinning, and take it next
+        found = true;
+        break;
+      }
+    }
     if (now >= give_up || now.time_since_epoch().count() >= next_deadline_.load(std::memory_order_relaxed)) break;
     for (int i = 0; i < 32; ++i) {
 #if defined(__x86_64__) || defined(__i386__)
@@ -404,21 +501,55 @@ bool WorkerPool::spin_for_work(Worker& w) noexcept {
 void WorkerPool::idle_wait(unsigned index, Clock::time_point until) noexcept {
   Worker& w = *workers_[index];
   Worker* sleeper = nullptr;
+  for (auto& look : w.looks) look = SlotLook{};
   spin_for_work(w);
   {
     std::unique_lock lock(mu_);
+    bool counted_idle = false;
     for (;;) {
       const auto now = Clock::now();
       if (Worker* s = fire_due_timers_locked(now); s && !sleeper) sleeper = s;
-      if (w.notified || !queue_.empty() || now >= until) break;
-      const auto deadline = timers_.empty() ? until : std::min(until, timers_.begin()->deadline_);
+      if (w.notified || !queue_.empty() || w.next.load(std::memory_order_relaxed) != nullptr || now >= until) break;
+      auto deadline = timers_.empty() ? until : std::min(until, timers_.begin()->deadline_);
+      if (!counted_idle) {
+        running_workers_.fetch_sub(1, std::memory_order_seq_cst);
+        counted_idle = true;
+      }
+      // Counted deep first, then the others looked at: the reverse of the
+      // end of this function.
+      deep_sleepers_.fetch_add(1, std::memory_order_seq_cst);
+      w.deep = true;
+      if (any_slot_full(index)) {
+        deadline = std::min(deadline, now + kSlotRecheck);
+      } else if (running_workers_.load(std::memory_order_seq_cst) > 0) {
+        deadline = std::min(deadline, now + kWatchEvery);
+      }
+      if (deadline != Clock::time_point::max()) {
+        w.deep = false;
+        deep_sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+      }
       w.idle = true;
       if (deadline == Clock::time_point::max())
         w.wake.wait(lock);
       else
         w.wake.wait_until(lock, deadline);
       w.idle = false;
+      if (w.deep) {
+        w.deep = false;
+        deep_sleepers_.fetch_sub(1, std::memory_order_seq_cst);
+      }
       w.kicked = false;
+      if (context* stuck = take_stuck(index)) {
+        if (Worker* s = push_locked(stuck); s && !sleeper) sleeper = s;
+        break;
+      }
+      // A slot is full: watch it spinning (take_stuck after kSlotGrace).
+      if (any_slot_full(index)) break;
+    }
+    if (counted_idle) {
+      // Back to work: a deep sleeper must now watch this worker's slot.
+      running_workers_.fetch_add(1, std::memory_order_seq_cst);
+      if (!sleeper && deep_sleepers_.load(std::memory_order_seq_cst) > 0) sleeper = choose_deep_sleeper_locked();
     }
     w.notified = false;
     w.poked.store(false, std::memory_order_relaxed);

@@ -20,7 +20,7 @@ unsigned stack_cache_here(const TbbExecutor& executor) {
   const ProcessFiber* f = ProcessFiber::running_here();
   if (f == nullptr || &f->executor() != &executor) return stackful::StackPool::kNoCache;
   const int slot = tbb::this_task_arena::current_thread_index();
-  return slot >= 0 && static_cast<unsigned>(slot) < executor.workers() ? static_cast<unsigned>(slot)
+  return slot >= 0 && static_cast<unsigned>(slot) < executor.arena_slots() ? static_cast<unsigned>(slot)
                                                                         : stackful::StackPool::kNoCache;
 }
 
@@ -86,38 +86,53 @@ ctx::fiber ProcessFiber::body(ctx::fiber&& worker) {
 }
 
 void ProcessFiber::run_slice() {
-  word_.acquire();  // see start(); a wake's or the timer's CAS also releases
   ProcessFiber* const outer = running_fiber;
-  running_fiber = this;
   core::prepare_overflow_reports();
+  running_fiber = this;  // for run_next_slot
+  const int next_slot = executor_.run_next_slot();
+  for (ProcessFiber* f = this; f != nullptr;) {
+    f = f->run_until_switched_out(next_slot);
+    running_fiber = outer;
+  }
+}
+
+ProcessFiber* ProcessFiber::run_until_switched_out(int next_slot) {
+  word_.acquire();  // see start(); a wake's or the timer's CAS, or the run-next slot, also releases
+  running_fiber = this;
+  TbbExecutor& executor = executor_;
   for (;;) {
     stackful::running_on(process_, "tbb", stack_);
     WorkerSwitch into(switch_, stack_.bottom, stack_.size);
     context_ = std::move(context_).resume();
     into.returned(switch_);
+    // What it woke into this thread's slot runs next here. Taken while the
+    // process is still ours, so the executor is surely alive.
+    ProcessFiber* const next = executor.take_next(next_slot);
     if (!context_) {  // the process ended; its stack is back in the pool
-      running_fiber = outer;
+      running_fiber = nullptr;
       finish();
-      return;
+      return next;
     }
     check_stack();
     if (yielding_) {
       // Still `running`: a wake now is kept for the next park. Queued
       // behind what is waiting, so the others on this worker go first.
       yielding_ = false;
-      running_fiber = outer;
+      running_fiber = nullptr;
       // Publishes this slice's writes (context_) to the worker that runs the
       // next one, as a wake's CAS does: run_slice starts with an acquire.
       word_.release();
-      executor_.enqueue(*this);  // from here another worker may run it
-      return;
+      executor.enqueue(*this);  // from here another worker may run it
+      return next;
     }
     if (word_.publish_parked(parking_epoch_)) {
       // From here another thread may resume or free this fiber.
-      running_fiber = outer;
-      return;
+      running_fiber = nullptr;
+      return next;
     }
-    // A wake or a timeout came while it was switching out: run it again.
+    // A wake or a timeout came while it was switching out: run it again;
+    // what it woke waits its turn in the queue.
+    if (next) executor.enqueue(*next);
   }
 }
 
@@ -146,7 +161,7 @@ void ProcessFiber::switch_to_worker() {
 void ProcessFiber::wake() {
   // Only when the word says so: otherwise the process may take the wake,
   // end and be freed at once.
-  if (word_.wake()) executor_.enqueue(*this);
+  if (word_.wake()) executor_.make_runnable(*this);
 }
 
 bool ProcessFiber::expire(std::uint64_t epoch) { return word_.expire(epoch); }

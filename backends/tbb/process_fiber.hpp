@@ -59,13 +59,16 @@ class ProcessFiber {
 
   // ---- worker side ----
   // One slice: runs the process until it parks or ends; frees the fiber
-  // when it has ended.
+  // when it has ended. Then runs, the same way, the process it woke into
+  // this thread's run-next slot, and so on.
   void run_slice();
 
  private:
   ~ProcessFiber();  // by finish(), on the worker, once the fiber has ended
 
   boost::context::fiber body(boost::context::fiber&& worker);
+  // run_slice for this process; returns the process to run next here.
+  ProcessFiber* run_until_switched_out(int next_slot);
   void switch_to_worker();
   void check_stack() const;
   void finish();

@@ -68,8 +68,9 @@ TbbExecutor::TbbExecutor(unsigned workers, std::size_t stack_size)
       lease_(workers_),
       // No slot reserved for an outside thread: nobody joins; enqueue feeds it.
       arena_(static_cast<int>(workers_), 0),
-      stacks_(stack_size ? stack_size : kDefaultStackSize, workers_),
-      timer_(*this) {
+      stacks_(stack_size ? stack_size : kDefaultStackSize, arena_slots()),
+      timer_(*this),
+      next_(arena_slots(), [this](ProcessFiber& f) { enqueue(f); }) {
   arena_.initialize();
 }
 
@@ -105,6 +106,22 @@ void TbbExecutor::enqueue(ProcessFiber& fiber) {
   arena_.enqueue(SliceTask(&fiber));
 }
 
+int TbbExecutor::run_next_slot() const {
+  const ProcessFiber* running = ProcessFiber::running_here();
+  if (running == nullptr || &running->executor() != this) return -1;
+  const int slot = tbb::this_task_arena::current_thread_index();
+  return slot >= 0 && static_cast<unsigned>(slot) < next_.size() ? slot : -1;
+}
+
+void TbbExecutor::make_runnable(ProcessFiber& fiber) {
+  const int slot = run_next_slot();
+  if (slot < 0) {
+    enqueue(fiber);
+    return;
+  }
+  if (ProcessFiber* displaced = next_.put(static_cast<unsigned>(slot), fiber)) enqueue(*displaced);
+}
+
 void TbbExecutor::fiber_finished() {
   std::lock_guard lock(mu_);
   // Notified under the lock: once join() sees zero it may destroy us, and
@@ -120,6 +137,7 @@ void TbbExecutor::join() {
     joined_ = true;
   }
   timer_.stop();
+  next_.stop();
   // Every fiber has ended, so no task of ours is queued; a worker may still
   // be returning from the last one, which the arena tolerates.
   arena_.terminate();

@@ -13,6 +13,7 @@
 
 #include "actorspec/core/executor.hpp"
 #include "deadline_timer.hpp"
+#include "run_next.hpp"
 #include "actorspec/stackful/stack_pool.hpp"
 #include "worker_lease.hpp"
 
@@ -31,6 +32,11 @@ class TbbExecutor final : public core::Executor {
   ~TbbExecutor() override;
 
   unsigned workers() const override { return workers_; }
+  // How many arena slot indices a worker of ours may have: oneTBB gives an
+  // arena of one worker and no reserved slots two slots, and its worker
+  // sits in slot 1 (measured: every wake of ping_pong/same_worker came from
+  // slot 1), so one more than the workers.
+  unsigned arena_slots() const { return workers_ + 1; }
   void launch(core::Schedulable& process, std::function<void()> entry) override;
   bool park(core::Schedulable& process, std::optional<core::Clock::time_point> deadline) override;
   void wake(core::Schedulable& process) override;
@@ -40,6 +46,13 @@ class TbbExecutor final : public core::Executor {
 
   // ---- for ProcessFiber and DeadlineTimer ----
   void enqueue(ProcessFiber& fiber);
+  // A process woken: into the run-next slot of this thread if it runs one of
+  // our processes (see run_next.hpp), else enqueued.
+  void make_runnable(ProcessFiber& fiber);
+  // The calling thread's arena slot if it can hold a run-next process (it
+  // runs a slice of ours), else -1; and what that slot holds, emptied.
+  int run_next_slot() const;
+  ProcessFiber* take_next(int slot) { return slot >= 0 ? next_.take(static_cast<unsigned>(slot)) : nullptr; }
   stackful::StackPool& stacks() { return stacks_; }
   DeadlineTimer& timer() { return timer_; }
   // The fiber has ended and been freed.
@@ -51,6 +64,7 @@ class TbbExecutor final : public core::Executor {
   tbb::task_arena arena_;
   stackful::StackPool stacks_;
   DeadlineTimer timer_;
+  RunNextSlots next_;  // after arena_: its watch thread enqueues
 
   std::mutex mu_;
   std::condition_variable all_done_;

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <chrono>
 #include <semaphore>
 #include <stdexcept>
@@ -227,6 +228,33 @@ double cpu_seconds() {
 // Idle workers sleep on a condition variable: a pool whose processes all
 // wait (some with far deadlines) burns next to no CPU. A spinning pool
 // would use one core per worker. This measures, it does not synchronise.
+// A process a running one wakes (or spawns) waits in that worker's run-next
+// slot until the waker switches away. A waker that runs on instead, busy in
+// its own code (C++ cannot preempt it), must not keep it there for good: an
+// idle worker takes it. Without that this test spins out its patience.
+TEST(FiberRuntime, a_process_woken_by_one_that_runs_on_is_run_by_another_worker) {
+  auto rt = fiber_runtime(2);
+  auto woken_ran = std::make_shared<std::atomic<bool>>(false);
+  bool ran_while_busy = false;
+  const ExitReason r = rt->run([&](Process& self) {
+    const Pid me = self.self();
+    const Pid waiter = self.spawn([me, woken_ran](Process& w) {
+      w.send(me, Ready{});
+      w.receive<int>();  // parked here before its Ready wakes us
+      woken_ran->store(true);
+    });
+    expect<Ready>(self);
+    self.send(waiter, 1);  // wakes it into this worker's slot...
+    // ... and runs on without a runtime call.
+    const auto deadline = std::chrono::steady_clock::now() + patience();
+    while (!woken_ran->load() && std::chrono::steady_clock::now() < deadline) {
+    }
+    ran_while_busy = woken_ran->load();
+  });
+  ASSERT_EQ(r, ExitReason::normal());
+  EXPECT_TRUE(ran_while_busy) << "the woken process waited for its busy waker";
+}
+
 TEST(FiberRuntime, idle_workers_sleep) {
   constexpr int kWaiting = 100;
   auto rt = fiber_runtime(2);

@@ -30,12 +30,15 @@ class ParkWord {
   // now parking; switch off the stack and have the worker call
   // publish_parked(epoch).
   bool consume_permit_or_begin(std::uint64_t& epoch) noexcept {
-    std::uint64_t s = kPermit;
-    if (state_.compare_exchange_strong(s, kIdle, std::memory_order_acquire)) return true;
+    // One atomic read-modify-write on the common path (no wake kept): this
+    // runs on every park.
     epoch = ++epoch_;
-    s = kIdle;
-    if (state_.compare_exchange_strong(s, with_epoch(epoch, kParking), std::memory_order_acq_rel)) return false;
-    // A wake came in between; s == kPermit and nobody else moves it.
+    std::uint64_t s = kIdle;
+    if (state_.compare_exchange_strong(s, with_epoch(epoch, kParking), std::memory_order_acq_rel,
+                                       std::memory_order_acquire))
+      return false;
+    // A wake was kept (s == kPermit, the only other state a running process
+    // sees, and nobody else moves it): consume it.
     state_.store(kIdle, std::memory_order_relaxed);
     return true;
   }
