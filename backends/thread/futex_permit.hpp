@@ -42,7 +42,7 @@ class FutexPermit {
     const auto spin = budget_.next();
     // On a machine with more runnable threads than CPUs a spinner only
     // takes a CPU from whoever is to wake it, and a wake is cheap there.
-    if (spin.count() > 0 && !SpinGate::oversubscribed()) return spin_for(spin, deadline) || sleep(deadline);
+    if (spin.count() > 0 && SpinGate::may_spin()) return spin_for(spin, deadline) || sleep(deadline);
     budget_.no_verdict();
     return sleep(deadline);
   }

@@ -8,7 +8,7 @@
 //     ~1.5 µs a round trip (the scheduler runs both threads on one CPU,
 //     favouring the one just woken), spinners on two CPUs ~4.5 µs.
 // So a thread spins only while the machine has no more runnable threads
-// than CPUs (SpinGate::oversubscribed), and its budget adapts to the waits
+// than CPUs (SpinGate::may_spin), and its budget adapts to the waits
 // just seen, in the spirit of glibc's PTHREAD_MUTEX_ADAPTIVE_NP and
 // Boost.Fiber's adaptive spinlock: a wait caught while spinning doubles it
 // (to at least twice the time it took, at most kMax); one the spin missed
@@ -29,6 +29,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <utility>
 
 namespace actorspec::thread_backend {
@@ -121,6 +123,16 @@ class SpinGate {
   // More threads runnable machine-wide than CPUs, by the kernel's count
   // (the "running" of /proc/loadavg's running/total), read at most once per
   // kSampleEvery by whichever spinner finds the last reading stale.
+  // Whether a waiter may spin now: while the machine is not oversubscribed.
+  // ACTORSPEC_THREAD_SPIN=off never (a permit sleeps at once, as before the
+  // spin existed), =on whatever the load: for A/B measurements in one
+  // binary, and for a machine where spinning does not pay.
+  static bool may_spin() noexcept {
+    static const Mode mode = mode_from_environment();
+    if (mode != Mode::kByLoad) return mode == Mode::kAlways;
+    return !oversubscribed();
+  }
+
   static bool oversubscribed() noexcept {
     const std::int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
     std::int64_t due = next_sample_.load(std::memory_order_relaxed);
@@ -134,6 +146,14 @@ class SpinGate {
   static inline std::atomic<int> spinners_{0};
   static inline std::atomic<std::int64_t> next_sample_{0};
   static inline std::atomic<bool> oversubscribed_{false};
+
+  enum class Mode { kByLoad, kNever, kAlways };
+  static Mode mode_from_environment() noexcept {
+    const char* v = std::getenv("ACTORSPEC_THREAD_SPIN");
+    if (v && std::strcmp(v, "off") == 0) return Mode::kNever;
+    if (v && std::strcmp(v, "on") == 0) return Mode::kAlways;
+    return Mode::kByLoad;
+  }
 
   static int cpus() noexcept { return static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN))); }
 
