@@ -19,7 +19,8 @@
 //
 // SpinGate bounds how many threads spin at once, process-wide, to one fewer
 // than the CPUs: on 2 cores a spinner never takes the last CPU from the
-// thread that will wake it (none spin on one CPU).
+// thread that will wake it (none spin on one CPU). It also says when the
+// machine is oversubscribed (then nobody spins).
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -112,7 +113,7 @@ class SpinGate {
   // False when enough threads spin already: sleep instead (or poll a
   // moment for a place, see FutexPermit).
   static bool try_enter() noexcept {
-    static const int limit = cpus() - 1;
+    const int limit = cpus() - 1;
     int n = spinners_.load(std::memory_order_relaxed);
     while (n < limit)
       if (spinners_.compare_exchange_weak(n, n + 1, std::memory_order_relaxed)) return true;
@@ -120,9 +121,6 @@ class SpinGate {
   }
   static void leave() noexcept { spinners_.fetch_sub(1, std::memory_order_relaxed); }
 
-  // More threads runnable machine-wide than CPUs, by the kernel's count
-  // (the "running" of /proc/loadavg's running/total), read at most once per
-  // kSampleEvery by whichever spinner finds the last reading stale.
   // Whether a waiter may spin now: while the machine is not oversubscribed.
   // ACTORSPEC_THREAD_SPIN=off never (a permit sleeps at once, as before the
   // spin existed), =on whatever the load: for A/B measurements in one
@@ -133,6 +131,10 @@ class SpinGate {
     return !oversubscribed();
   }
 
+  // More threads runnable machine-wide than CPUs, by the kernel's count
+  // (the "running" of /proc/loadavg's running/total, which counts the
+  // reader), read at most once per kSampleEvery by whichever waiter finds
+  // the last reading stale.
   static bool oversubscribed() noexcept {
     const std::int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
     std::int64_t due = next_sample_.load(std::memory_order_relaxed);
@@ -155,7 +157,10 @@ class SpinGate {
     return Mode::kByLoad;
   }
 
-  static int cpus() noexcept { return static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN))); }
+  static int cpus() noexcept {
+    static const int n = static_cast<int>(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN)));
+    return n;
+  }
 
   // 0 when unknown (no /proc): then spinning is allowed.
   static int runnable_threads() noexcept {
