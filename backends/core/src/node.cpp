@@ -165,7 +165,8 @@ Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
     } catch (...) {
       live_.fetch_sub(1, std::memory_order_relaxed);
       admission_.fetch_sub(1, std::memory_order_release);
-      throw SystemLimit("out of memory starting a process on the " + backend_ + " backend");
+      throw SystemLimit("out of memory starting a process on the " + backend_ + " backend (" +
+                        std::to_string(process_count()) + " processes live; " + memory_limits() + ")");
     }
   }
   admission_.fetch_sub(1, std::memory_order_release);
