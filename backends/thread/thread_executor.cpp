@@ -63,11 +63,13 @@ std::string thread_limit_report(int rc, std::size_t running, std::size_t stack_s
 // (thread_idle_memory). These pages stay untouched until a signal runs on
 // them. A process whose stack grows into them is still on its own stack:
 // the kernel does not switch stacks for a signal taken there, and one
-// taken above them writes below every live frame.
+// taken above them writes below every live frame. Under the sanitizers the
+// core's own (256 KiB, which their handlers need) is kept: added to every
+// stack it would let a frame larger than the stack asked for fit.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr std::size_t kAltStackSize = 256 * 1024;  // the sanitizers' handlers run on it too
+constexpr std::size_t kAltStackSize = 0;
 #else
-constexpr std::size_t kAltStackSize = 64 * 1024;
+constexpr std::size_t kAltStackSize = 64 * 1024;  // as much as the core's
 #endif
 
 void use_stack_bottom_for_signals(void* bottom) {
@@ -166,7 +168,7 @@ void* ThreadExecutor::thread_main(void* arg) {
     pthread_attr_getguardsize(&attr, &guard);
     pthread_attr_destroy(&attr);
   }
-  if (bottom && size > 2 * kAltStackSize) use_stack_bottom_for_signals(bottom);
+  if (kAltStackSize && bottom && size > kAltStackSize) use_stack_bottom_for_signals(bottom);
   core::prepare_overflow_reports();
   for (;;) {
     running_process = Running{self, worker->process};
