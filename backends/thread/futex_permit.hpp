@@ -120,10 +120,9 @@ class FutexPermit {
       }
       const auto now = Clock::now();
       if (now - last > kDescheduled) {
-        // Something else ran on this CPU: the machine has more runnable
-        // threads than CPUs, where a sleeper is woken sooner (the scheduler
-        // favours it) than a spinner gets its CPU back. Sleep from now on,
-        // but for the occasional probe.
+        // Something else ran on this CPU: there, a sleeper is woken sooner
+        // (the scheduler favours it) than a spinner gets its CPU back.
+        // Sleep now; the budget counts it as a miss.
         if (entered) SpinGate::leave();
         budget_.descheduled();
         return false;

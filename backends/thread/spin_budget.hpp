@@ -13,7 +13,7 @@
 // Boost.Fiber's adaptive spinlock: a wait caught while spinning doubles it
 // (to at least twice the time it took, at most kMax); one the spin missed
 // halves it, down to zero, so a thread whose waits are long does not burn
-// a core; a spin that loses its CPU to another thread zeroes it. At zero,
+// a core, and so does a spin that loses its CPU to another thread. At zero,
 // one wait in probe_every() spins kMax to find out whether spinning pays
 // again; a failed probe doubles that interval (to kProbeEveryMost).
 //
@@ -56,7 +56,7 @@ class SpinBudget {
   // A budget halved below this is zero.
   static constexpr Nanos kMin{500};
   static constexpr std::uint32_t kProbeEvery = 16;
-  static constexpr std::uint32_t kProbeEveryMost = 1024;
+  static constexpr std::uint32_t kProbeEveryMost = 128;
 
   // The spin for the next wait (zero: sleep at once).
   Nanos next() noexcept {
@@ -82,11 +82,12 @@ class SpinBudget {
     probe_failed();
   }
 
-  // The spin lost its CPU to another thread: the machine is oversubscribed.
-  void descheduled() noexcept {
-    budget_ns_ = 0;
-    probe_failed();
-  }
+  // The spin lost its CPU to another thread for a while: counted as a miss.
+  // (Zeroing the budget here instead left threads sleeping, at ~42 µs a
+  // wake, long after a moment of load had passed: spawn_monitor -> Down
+  // 27-49 µs in 2 of 3 runs on a half-loaded machine. The load check in
+  // SpinGate::may_spin keeps spinners off a machine that stays loaded.)
+  void descheduled() noexcept { missed(); }
 
   // The spin of next() did not happen, or ended for a reason that says
   // nothing about the budget (a deadline, no place to spin).
