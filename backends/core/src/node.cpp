@@ -8,6 +8,7 @@
 #include <new>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include "actorspec/core/core_runtime.hpp"
 #include "actorspec/errors.hpp"
@@ -101,17 +102,15 @@ ProcessPtr Node::make_process(Pid pid, Body body) {
   for (std::size_t i = 0; i < kPoolShards && !p && unused_total_.load(std::memory_order_relaxed) > 0; ++i) {
     PoolShard& pool = pools_[(mine + i) % kPoolShards];
     std::lock_guard lock(pool.mu);
-    if (!pool.unused.empty()) {
-      p = pool.unused.back();
-      pool.unused.pop_back();
+    if (pool.unused) {
+      p = std::exchange(pool.unused, pool.unused->next_unused);
+      p->next_unused = nullptr;
       unused_total_.fetch_sub(1, std::memory_order_relaxed);
     }
   }
   if (!p) {
     PoolShard& pool = pools_[mine];
     std::lock_guard lock(pool.mu);
-    // Room in unused first, so that recycle never allocates.
-    pool.unused.reserve(pool.objects.size() + 1);
     p = &pool.objects.emplace_back(*this, static_cast<std::uint8_t>(mine));
   }
   p->reuse(pid, std::move(body));
@@ -122,7 +121,7 @@ void Node::recycle(ProcessState* p) noexcept {
   p->retire();
   PoolShard& pool = home_pool(*p);
   std::lock_guard lock(pool.mu);
-  pool.unused.push_back(p);
+  p->next_unused = std::exchange(pool.unused, p);
   unused_total_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -175,7 +174,19 @@ Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
   // did, and abandon undoes all of it.
   try {
     if (setup) setup(*p);
-    executor_->launch(*p, [p] { p->run(); });
+    // The entry carries the process's reference as a raw pointer: a
+    // closure that small and trivially copyable std::function keeps inline,
+    // where one holding a ProcessPtr costs an allocation per process.
+    // Calling it takes the reference over; a launch that throws never calls
+    // it, so the reference is dropped here.
+    ProcessState* const raw = p.get();
+    raw->add_ref();
+    try {
+      executor_->launch(*p, [raw] { ProcessPtr::adopt(raw)->run(); });
+    } catch (...) {
+      raw->drop_ref();
+      throw;
+    }
   } catch (const Error&) {
     abandon(*p);
     throw;

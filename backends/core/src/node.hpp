@@ -88,8 +88,10 @@ class Node final : public Runtime {
   static constexpr std::size_t kPoolShards = 8;
   struct PoolShard {
     std::mutex mu;
-    std::deque<ProcessState> objects;    // mu: this shard's objects, for the runtime's life
-    std::vector<ProcessState*> unused;   // mu: those no process uses now
+    std::deque<ProcessState> objects;  // mu: this shard's objects, for the runtime's life
+    // mu: those no process uses now, linked through next_unused: recycling
+    // allocates nothing, and the pool costs no bytes per object beyond it.
+    ProcessState* unused = nullptr;
   };
   PoolShard& home_pool(const ProcessState& p);
 
