@@ -17,6 +17,12 @@ class ProcessPtr {
   explicit ProcessPtr(ProcessState* p) noexcept : p_(p) {
     if (p_) p_->add_ref();
   }
+  // Takes over a reference the caller already added (try_add_ref).
+  static ProcessPtr adopt(ProcessState* p) noexcept {
+    ProcessPtr out;
+    out.p_ = p;
+    return out;
+  }
   ProcessPtr(const ProcessPtr& o) noexcept : ProcessPtr(o.p_) {}
   ProcessPtr(ProcessPtr&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
   ProcessPtr& operator=(ProcessPtr o) noexcept {
