@@ -57,7 +57,17 @@ def run_suite(binary, backends, fail_fast, timeout):
     last = short(running[-1]) if running else None
     ran = len(running)
     return {"rc": rc, "hung": hung, "failed": failed, "last": last, "ran": ran,
-            "seconds": round(time.monotonic() - start, 1), "tail": out[-2000:]}
+            "seconds": round(time.monotonic() - start, 1), "failure_output": failure_output(out)}
+
+
+def failure_output(out, limit=4000):
+    """What each failed (or last, unfinished) test printed, from its
+    [ RUN ] line to its [ FAILED ] line: the reason, which the end of a
+    long run's output usually is not."""
+    blocks = re.split(r"(?m)^(?=\[ RUN      \] )", out)
+    bad = [b for b in blocks if b.startswith("[ RUN") and "[       OK ]" not in b and "[  SKIPPED ]" not in b]
+    text = "".join(bad) or out[-2000:]
+    return text if len(text) <= limit else text[:limit] + f"\n... ({len(text) - limit} more characters)\n"
 
 
 def verdict(name, r):
@@ -104,12 +114,14 @@ def main():
     control = None
     if not args.no_control:
         c = run_suite(args.binary, "fiber,thread", False, args.timeout * 2)
-        control = {"passed": c["rc"] == 0 and not c["failed"] and not c["hung"], "tests_run": c["ran"],
-                   "failed": c["failed"], "seconds": c["seconds"]}
+        passed = c["rc"] == 0 and not c["failed"] and not c["hung"]
+        control = {"passed": passed, "tests_run": c["ran"], "failed": c["failed"], "seconds": c["seconds"]}
+        if not passed:
+            control["output"] = c["failure_output"]
         print(f"control (fiber, thread on the mutant-built core): "
               f"{'passed' if control['passed'] else 'FAILED'}, {c['ran']} tests, {c['seconds']} s")
         if not control["passed"]:
-            print(c["tail"])
+            print(c["failure_output"])
             print("the controls fail, so no mutant verdict can be trusted: every verdict is unknown")
             if args.json:
                 Path(args.json).write_text(json.dumps({"control": control, "mutants": []}, indent=2))

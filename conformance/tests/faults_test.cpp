@@ -86,7 +86,7 @@ TEST_P(Faults, RT_13_boundary_options_run_processes) {
 void spawn_until_refused(const std::string& backend) {
   auto rt = make_runtime(backend, {.workers = 2});
   std::atomic<bool> ok{false};
-  rt->run([&](Process& self) {
+  const ExitReason ended = rt->run([&](Process& self) {
     rlimit limit{};
     getrlimit(RLIMIT_AS, &limit);
     limit.rlim_cur = 1ull << 30;  // 1 GiB, far below what 100,000 stacks need
@@ -104,12 +104,21 @@ void spawn_until_refused(const std::string& backend) {
     } catch (const SystemLimit& e) {
       error = e.what();
     }
-    if (error.empty()) std::_Exit(4);
+    if (error.empty()) {
+      std::fprintf(stderr, "1,000,000 spawns and none refused\n");
+      std::_Exit(4);
+    }
     std::fprintf(stderr, "refused after %zu: %s\n", children.size(), error.c_str());
     // Nothing half-made: counted processes are exactly the ones spawned
     // (plus this one), and this process's links are exactly its children's.
-    if (rt->process_count() != children.size() + 1) std::_Exit(5);
-    if (self.links().size() != children.size() / 2) std::_Exit(6);
+    if (rt->process_count() != children.size() + 1) {
+      std::fprintf(stderr, "process_count %zu, expected %zu\n", rt->process_count(), children.size() + 1);
+      std::_Exit(5);
+    }
+    if (self.links().size() != children.size() / 2) {
+      std::fprintf(stderr, "%zu links, expected %zu\n", self.links().size(), children.size() / 2);
+      std::_Exit(6);
+    }
     // Space to work again: end the children, and every Down arrives.
     for (Pid c : children) self.send(c, 0);
     for (std::size_t i = 0; i < children.size(); ++i)
@@ -117,10 +126,15 @@ void spawn_until_refused(const std::string& backend) {
     // Exactly one Down per monitored child and one Exit per linked one: a
     // monitor or link left by the refused spawn would have sent nothing,
     // and an extra message would show here.
-    if (self.mailbox_size() != 0) std::_Exit(7);
+    if (self.mailbox_size() != 0) {
+      std::fprintf(stderr, "%zu messages left after the Downs and Exits\n", self.mailbox_size());
+      std::_Exit(7);
+    }
     ok = true;
   });
+  if (!ok) std::fprintf(stderr, "the spawning process ended early: %s\n", ended.to_string().c_str());
   rt->shutdown();
+  if (rt->process_count() != 0) std::fprintf(stderr, "%zu processes left after shutdown\n", rt->process_count());
   std::_Exit(ok && rt->process_count() == 0 ? 0 : 8);
 }
 

@@ -79,8 +79,14 @@ std::uint32_t ProcessTable::grow(std::size_t list) {
     const std::uint32_t v = n + kFirstSegment;
     const unsigned s = static_cast<unsigned>(std::bit_width(v)) - 1 - kFirstSegmentBits;
     if (v == (kFirstSegment << s)) {  // first slot of segment s
-      auto* seg = static_cast<Slot*>(
-          ::operator new(sizeof(Slot) * (std::size_t{kFirstSegment} << s), std::align_val_t(alignof(Slot))));
+      Slot* seg = nullptr;
+      try {
+        seg = static_cast<Slot*>(
+            ::operator new(sizeof(Slot) * (std::size_t{kFirstSegment} << s), std::align_val_t(alignof(Slot))));
+      } catch (const std::bad_alloc&) {
+        if (n == first) throw;
+        break;  // the objects made so far are enough for this spawn
+      }
       segments_[s].store(seg, std::memory_order_release);
     }
     new (&slot(n)) Slot(node_, static_cast<std::uint8_t>(list));
