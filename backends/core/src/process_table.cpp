@@ -91,7 +91,10 @@ std::uint32_t ProcessTable::grow(std::size_t list) {
     }
     new (&slot(n)) Slot(node_, static_cast<std::uint8_t>(list));
     // Published one by one: a lookup never reads a slot not yet made.
-    count_.store(n + 1, std::memory_order_release);
+    // Sequentially consistent, so shutdown's sweep (for_each), which reads
+    // it after setting stopping_, counts every slot a start it must see
+    // inserted into.
+    count_.store(n + 1, std::memory_order_seq_cst);
     if (n != first) push_free(list, n);
   }
   return first;

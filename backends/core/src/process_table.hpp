@@ -60,7 +60,7 @@ class ProcessTable {
   // Sequentially consistent loads: see insert.
   template <class F>
   void for_each(F&& f) const {
-    const std::uint32_t n = count_.load(std::memory_order_acquire);
+    const std::uint32_t n = count_.load(std::memory_order_seq_cst);
     for (std::uint32_t i = 0; i < n; ++i) {
       const std::uint64_t id = slot(i).pid.load(std::memory_order_seq_cst);
       if (id == 0) continue;
