@@ -100,7 +100,9 @@ Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
                       std::to_string(process_count()) + " processes live; " + memory_limits() + ")");
   }
   const Pid pid = p->pid();
-  live_.fetch_add(1, std::memory_order_relaxed);
+  // Sequentially consistent: before the insert below in that order, so a
+  // shutdown that the insert precedes counts this spawn (live_count).
+  my_live_count().spawned.fetch_add(1, std::memory_order_seq_cst);
   // In the table, then a look at stopping_ (see there): either shutdown's
   // sweep finds this process, or this sees shutdown and undoes the start.
   table_.insert(*p);
@@ -137,11 +139,28 @@ void Node::forget(ProcessState& p) {
   // Uncounted before anyone learns of the end (Exit, Down, run returning),
   // so whoever has seen it also sees process_count() without it. Shutdown
   // may then move on to Executor::join, which still waits for this entry.
-  // Only the last one takes the lock: shutdown waits for zero under it.
-  if (live_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+  // Once shutdown has begun, the end that brings the count to zero wakes
+  // it: this increment, the look at stopping_ and shutdown's store are all
+  // sequentially consistent, so either this sees stopping_ or shutdown's
+  // first count sees this end; and the last end in that order sees every
+  // other end and every admitted spawn, so some end sees zero.
+  my_live_count().ended.fetch_add(1, std::memory_order_seq_cst);
+  if (stopping_.load(std::memory_order_seq_cst) && live_count() == 0) {
     std::lock_guard lock(idle_mu_);
     idle_cv_.notify_all();
   }
+}
+
+Node::LiveCount& Node::my_live_count() { return live_[ProcessTable::thread_shard() % live_.size()]; }
+
+std::uint64_t Node::live_count() const {
+  // Every `ended` first: an end read here synchronised with its increment,
+  // which came after its spawn's, so the `spawned` read next includes that
+  // spawn. The count never counts an end without its spawn.
+  std::uint64_t ended = 0, spawned = 0;
+  for (const auto& c : live_) ended += c.ended.load(std::memory_order_seq_cst);
+  for (const auto& c : live_) spawned += c.spawned.load(std::memory_order_seq_cst);
+  return spawned - ended;
 }
 
 void Node::abandon(ProcessState& p) {
@@ -208,7 +227,7 @@ bool Node::is_alive(Pid p) {
 
 std::optional<Pid> Node::whereis(std::string_view name) { return registry_.find(name); }
 
-std::size_t Node::process_count() const { return live_.load(std::memory_order_relaxed); }
+std::size_t Node::process_count() const { return static_cast<std::size_t>(live_count()); }
 
 void Node::signal_exit(Pid target, Pid from, const ExitReason& reason, SignalKind kind) {
   if (auto t = lookup(target)) signal_exit(*t, from, reason, kind);
@@ -255,7 +274,7 @@ void Node::shutdown() {
     all.clear();
     {
       std::unique_lock lock(idle_mu_);
-      idle_cv_.wait(lock, [&] { return live_.load(std::memory_order_acquire) == 0; });
+      idle_cv_.wait(lock, [&] { return live_count() == 0; });
     }
     executor_->join();
   });

@@ -4,6 +4,7 @@
 // notifications to processes (each ProcessState decides what a signal does
 // to it).
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -72,7 +73,18 @@ class Node final : public Runtime {
   // fibers release the last ProcessPtrs.
   ProcessTable table_{*this};
   std::unique_ptr<Executor> executor_;
-  std::atomic<std::size_t> live_{0};
+  // Live processes, as spawns minus ends, counted per thread: a spawn adds
+  // to its thread's `spawned` and an end to its thread's `ended`, so the
+  // spawning and ending threads do not pass one cache line back and forth.
+  // Both only grow; live_count() reads every `ended` before any `spawned`,
+  // so an end it counts has its spawn counted too (see live_count).
+  struct alignas(64) LiveCount {
+    std::atomic<std::uint64_t> spawned{0};
+    std::atomic<std::uint64_t> ended{0};
+  };
+  std::array<LiveCount, 8> live_;
+  LiveCount& my_live_count();
+  std::uint64_t live_count() const;
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
   std::once_flag shutdown_once_;

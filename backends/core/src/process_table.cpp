@@ -14,17 +14,15 @@ namespace {
 std::atomic<std::uint64_t> next_serial{1};
 constexpr std::uint64_t kMaxSerial = (std::uint64_t{1} << (64 - ProcessTable::kSlotBits)) - 1;
 
-// Which free list this thread takes from: threads are spread over the
-// lists in the order they first spawn.
-std::size_t this_threads_list(std::size_t lists) {
-  static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed);
-  return mine % lists;
-}
-
 constexpr std::uint64_t kIndexMask = 0xffff'ffffu;
 
 }  // namespace
+
+std::size_t ProcessTable::thread_shard() noexcept {
+  static std::atomic<std::size_t> next{0};
+  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed);
+  return mine;
+}
 
 ProcessTable::~ProcessTable() {
   const std::uint32_t n = count_.load(std::memory_order_acquire);
@@ -101,7 +99,7 @@ std::uint32_t ProcessTable::grow(std::size_t list) {
 }
 
 ProcessPtr ProcessTable::acquire(Body body) {
-  const std::size_t list = this_threads_list(kFreeLists);
+  const std::size_t list = thread_shard() % kFreeLists;
   // Our list first, then the others, so the pool keeps only about the most
   // processes ever alive at once.
   std::uint32_t found = 0;

@@ -42,6 +42,11 @@ class ProcessTable {
   ProcessTable(const ProcessTable&) = delete;
   ProcessTable& operator=(const ProcessTable&) = delete;
 
+  // Which of a few per-thread structures (free lists, counters) the
+  // calling thread uses: threads are spread over them in the order they
+  // first ask.
+  static std::size_t thread_shard() noexcept;
+
   // An object readied for a new process with a fresh pid, held by the
   // returned reference; not findable until insert. Throws std::bad_alloc,
   // or SystemLimit when the slots or the pids are used up.
