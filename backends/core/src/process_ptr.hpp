@@ -17,7 +17,7 @@ class ProcessPtr {
   explicit ProcessPtr(ProcessState* p) noexcept : p_(p) {
     if (p_) p_->add_ref();
   }
-  // Takes over a reference the caller already added (try_add_ref).
+  // Takes over a reference the caller added with add_ref.
   static ProcessPtr adopt(ProcessState* p) noexcept {
     ProcessPtr out;
     out.p_ = p;
