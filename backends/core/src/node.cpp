@@ -8,6 +8,7 @@
 #include <new>
 #include <system_error>
 #include <thread>
+#include <utility>
 
 #include "actorspec/core/core_runtime.hpp"
 #include "actorspec/errors.hpp"
@@ -115,7 +116,19 @@ Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
   // did, and abandon undoes all of it.
   try {
     if (setup) setup(*p);
-    executor_->launch(*p, [p] { p->run(); });
+    // The entry carries the process's reference as a raw pointer: a
+    // closure that small and trivially copyable std::function keeps inline,
+    // where one holding a ProcessPtr costs an allocation per process.
+    // Calling it takes the reference over; a launch that throws never calls
+    // it, so the reference is dropped here.
+    ProcessState* const raw = p.get();
+    raw->add_ref();
+    try {
+      executor_->launch(*p, [raw] { ProcessPtr::adopt(raw)->run(); });
+    } catch (...) {
+      raw->drop_ref();
+      throw;
+    }
   } catch (const Error&) {
     abandon(*p);
     throw;

@@ -49,7 +49,6 @@ void ProcessState::retire() noexcept {
   // with the process).
   slot.reset();
   body_ = nullptr;
-  on_exit_.reset();
   CellQueue unread;
   {
     std::lock_guard lock(mu_);
@@ -58,9 +57,7 @@ void ProcessState::retire() noexcept {
     pending_exit_.reset();
     exiting_.store(false, std::memory_order_relaxed);
     trap_exit_ = false;
-    links_.clear();
-    monitored_by_.clear();
-    monitors_.clear();
+    if (rel_) rel_->clear();  // kept for the next process
   }
   // Nobody holds this object now, so nobody can push meanwhile.
   mailbox_.close(unread);
@@ -89,6 +86,11 @@ void ProcessState::enter(const char* what) {
   if (ACTORSPEC_FAULT(node_, signal_waits_for_receive) && std::strcmp(what, "receive") != 0) return;
   if (ACTORSPEC_FAULT(node_, message_beats_signal) && std::strcmp(what, "receive") == 0) return;
   if (exiting_.load(std::memory_order_acquire)) throw Unwind{};
+}
+
+Relations& ProcessState::relations() {
+  if (!rel_) rel_ = std::make_unique<Relations>();
+  return *rel_;
 }
 
 void ProcessState::wake_if(bool need) {
@@ -120,7 +122,7 @@ bool ProcessState::accept_exit_signal(Pid from, const ExitReason& reason, Signal
   std::lock_guard lock(mu_);
   if (!alive_ || pending_exit_) return false;
   // An unlinked pair no longer exchanges link signals, even ones in flight.
-  if (kind == SignalKind::link && links_.erase(from) == 0) return false;
+  if (kind == SignalKind::link && (!links_if_any() || links_if_any()->erase(from) == 0)) return false;
 
   if (kind == SignalKind::forced) {
     pending_exit_ = std::make_unique<ExitReason>(reason);
@@ -151,7 +153,7 @@ bool ProcessState::accept_exit_signal(Pid from, const ExitReason& reason, Signal
 
 bool ProcessState::accept_down(Ref ref, Pid dead, std::optional<std::string> name, const ExitReason& reason) {
   std::lock_guard lock(mu_);
-  if (!alive_ || monitors_.erase(ref) == 0) return false;
+  if (!alive_ || !held_if_any() || held_if_any()->erase(ref) == 0) return false;
   auto* cell = Message::of(Down{ref, dead, std::move(name), reason}).release();
 #ifdef ACTORSPEC_MUTANTS
   if (ACTORSPEC_FAULT(node_, down_overtakes)) return mailbox_.push_ahead(cell);
@@ -172,9 +174,9 @@ Ending ProcessState::end() {
   {
     std::lock_guard lock(mu_);
     alive_ = false;
-    out.links.swap(links_);
-    out.watchers.swap(monitored_by_);
-    out.held.swap(monitors_);
+    if (auto* l = links_if_any()) out.links.swap(*l);
+    if (auto* w = watchers_if_any()) out.watchers.swap(*w);
+    if (auto* h = held_if_any()) out.held.swap(*h);
     out.named = named_;
     named_ = false;
   }
@@ -186,17 +188,17 @@ Ending ProcessState::end() {
 
 void ProcessState::forget_link(Pid other) {
   std::lock_guard lock(mu_);
-  links_.erase(other);
+  if (auto* l = links_if_any()) l->erase(other);
 }
 
 void ProcessState::forget_watcher(Ref ref) {
   std::lock_guard lock(mu_);
-  monitored_by_.erase(ref);
+  if (auto* w = watchers_if_any()) w->erase(ref);
 }
 
 void ProcessState::forget_monitor(Ref ref) {
   std::lock_guard lock(mu_);
-  monitors_.erase(ref);
+  if (auto* h = held_if_any()) h->erase(ref);
 }
 
 void ProcessState::run() {
@@ -383,8 +385,10 @@ Pid ProcessState::spawn_link(Body body) {
   enter("spawn_link");
   return node_.start(std::move(body), [this](ProcessState& child) {
     std::scoped_lock lock(mu_, child.mu_);
-    links_.insert(child.pid());
-    child.links_.insert(pid());
+    Relations::Links& mine = relations().links();
+    Relations::Links& its = child.relations().links();
+    mine.insert(child.pid());
+    its.insert(pid());
   });
 }
 
@@ -393,8 +397,10 @@ std::pair<Pid, Ref> ProcessState::spawn_monitor(Body body) {
   const Ref ref = node_.make_ref();
   const Pid child_pid = node_.start(std::move(body), [this, ref](ProcessState& child) {
     std::scoped_lock lock(mu_, child.mu_);
-    monitors_.emplace(ref, child.pid());
-    child.monitored_by_.emplace(ref, MonitorEntry{pid(), std::nullopt});
+    Relations::Held& mine = relations().held();
+    Relations::Watchers& its = child.relations().watchers();
+    mine.emplace(ref, child.pid());
+    its.emplace(ref, MonitorEntry{pid(), std::nullopt});
   });
   return {child_pid, ref};
 }
@@ -406,8 +412,10 @@ void ProcessState::link(Pid other) {
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
     if (ACTORSPEC_FAULT(node_, link_decided) ? o->alive_ : o->live_locked()) {
-      links_.insert(other);
-      if (!ACTORSPEC_FAULT(node_, one_way_link)) o->links_.insert(pid());
+      Relations::Links& mine = relations().links();
+      Relations::Links& its = o->relations().links();
+      mine.insert(other);
+      if (!ACTORSPEC_FAULT(node_, one_way_link)) its.insert(pid());
       linked = true;
     }
   }
@@ -421,18 +429,20 @@ void ProcessState::unlink(Pid other) {
   if (other == pid_) return;  // never linked (LNK-2); locking mu_ twice would deadlock
   if (auto o = node_.lookup(other)) {
     std::scoped_lock lock(mu_, o->mu_);
-    links_.erase(other);
-    if (!ACTORSPEC_FAULT(node_, unlink_one_side)) o->links_.erase(pid());
+    if (auto* l = links_if_any()) l->erase(other);
+    if (auto* l = o->links_if_any(); l && !ACTORSPEC_FAULT(node_, unlink_one_side)) l->erase(pid());
   } else {
     std::lock_guard lock(mu_);
-    links_.erase(other);
+    if (auto* l = links_if_any()) l->erase(other);
   }
 }
 
 std::vector<Pid> ProcessState::links() {
   enter("links");
   std::lock_guard lock(mu_);
-  return {links_.begin(), links_.end()};
+  const Relations::Links* l = links_if_any();
+  if (!l) return {};
+  return {l->begin(), l->end()};
 }
 
 Ref ProcessState::monitor(Pid target) {
@@ -441,13 +451,13 @@ Ref ProcessState::monitor(Pid target) {
   if (target == pid()) return ref;  // monitoring yourself creates nothing (spec/EVIDENCE.md M9)
   {
     std::lock_guard lock(mu_);
-    monitors_.emplace(ref, target);
+    relations().held().emplace(ref, target);
   }
   bool added = false;
   if (auto t = node_.lookup(target)) {
     std::lock_guard lock(t->mu_);
     if (ACTORSPEC_FAULT(node_, monitor_decided) ? t->alive_ : t->live_locked()) {
-      t->monitored_by_.emplace(ref, MonitorEntry{pid(), std::nullopt});
+      t->relations().watchers().emplace(ref, MonitorEntry{pid(), std::nullopt});
       added = true;
     }
   }
@@ -463,14 +473,14 @@ Ref ProcessState::monitor(std::string_view name) {
   if (target == pid()) return ref;
   {
     std::lock_guard lock(mu_);
-    monitors_.emplace(ref, target.value_or(Pid{}));
+    relations().held().emplace(ref, target.value_or(Pid{}));
   }
   bool added = false;
   if (target) {
     if (auto t = node_.lookup(*target)) {
       std::lock_guard lock(t->mu_);
       if (t->live_locked()) {
-        t->monitored_by_.emplace(ref, MonitorEntry{pid(), std::string(name)});
+        t->relations().watchers().emplace(ref, MonitorEntry{pid(), std::string(name)});
         added = true;
       }
     }
@@ -486,19 +496,20 @@ bool ProcessState::demonitor(Ref ref, DemonitorOption option) {
   std::optional<Pid> target;
   if (ACTORSPEC_FAULT(node_, demonitor_keeps_monitor)) {
     std::lock_guard lock(mu_);
-    return monitors_.count(ref) > 0;
+    return held_if_any() && held_if_any()->count(ref) > 0;
   }
   {
     std::lock_guard lock(mu_);
-    if (auto it = monitors_.find(ref); it != monitors_.end()) {
-      target = it->second;
-      monitors_.erase(it);
-    }
+    if (auto* h = held_if_any())
+      if (auto it = h->find(ref); it != h->end()) {
+        target = it->second;
+        h->erase(it);
+      }
   }
   if (target) {
     if (auto t = node_.lookup(*target)) {
       std::lock_guard lock(t->mu_);
-      t->monitored_by_.erase(ref);
+      if (auto* w = t->watchers_if_any()) w->erase(ref);
     }
   }
   if (option == DemonitorOption::flush && !ACTORSPEC_FAULT(node_, flush_keeps_down)) remove_downs_for(ref);

@@ -40,6 +40,52 @@ enum class SignalKind {
   forced,  // runtime shutdown: untrappable, the reason is kept
 };
 
+// A process's links and monitors, and the hook Runtime::run waits on. Most
+// processes never have any, and most others one kind (a link to, or a
+// monitor from, whoever started them), while an empty hash container is 56
+// bytes. So a process points to this box, allocated with its first
+// relation, and the box to each container, allocated with its first entry.
+// A recycled object keeps what it has, emptied, so a spawn_link or
+// spawn_monitor child usually allocates nothing here.
+class Relations {
+ public:
+  using Links = std::unordered_set<Pid>;
+  using Watchers = std::unordered_map<Ref, MonitorEntry>;  // monitors others hold on us
+  using Held = std::unordered_map<Ref, Pid>;               // monitors we hold
+  using OnExit = std::function<void(const ExitReason&)>;
+
+  // Made on first use: may throw std::bad_alloc, as adding an entry may.
+  Links& links() { return made(links_); }
+  Watchers& watchers() { return made(watchers_); }
+  Held& held() { return made(held_); }
+  OnExit& on_exit() { return made(on_exit_); }
+  // Null until made.
+  Links* links_if_any() const { return links_.get(); }
+  Watchers* watchers_if_any() const { return watchers_.get(); }
+  Held* held_if_any() const { return held_.get(); }
+  OnExit* on_exit_if_any() const { return on_exit_.get(); }
+
+  // Empties everything and keeps the containers, for the object's next process.
+  void clear() noexcept {
+    if (links_) links_->clear();
+    if (watchers_) watchers_->clear();
+    if (held_) held_->clear();
+    if (on_exit_) *on_exit_ = nullptr;
+  }
+
+ private:
+  template <class T>
+  static T& made(std::unique_ptr<T>& p) {
+    if (!p) p = std::make_unique<T>();
+    return *p;
+  }
+
+  std::unique_ptr<Links> links_;
+  std::unique_ptr<Watchers> watchers_;
+  std::unique_ptr<Held> held_;
+  std::unique_ptr<OnExit> on_exit_;  // set before launch, by Runtime::run only
+};
+
 // What an ended process leaves for the node to notify.
 struct Ending {
   std::unordered_set<Pid> links;
@@ -97,7 +143,7 @@ class ProcessState final : public Schedulable, public Process {
     return true;
   }
   void drop_ref() noexcept;
-  // Which shard of the node's object pool this object belongs to.
+  // Which of the process table's free lists this object returns to.
   std::size_t pool_shard() const { return pool_shard_; }
   // The node's object pool: readies a fresh or retired object for a new
   // process, and releases what an ended one still holds.
@@ -133,11 +179,15 @@ class ProcessState final : public Schedulable, public Process {
   void forget_watcher(Ref ref);
   void forget_monitor(Ref ref);
   // Runs once when the process ends (Runtime::run waits on it). Set before launch.
+  // Under mu: the process is in the table already, where a monitor may
+  // reach it (and box its relations) meanwhile.
   void on_exit(std::function<void(const ExitReason&)> f) {
-    on_exit_ = std::make_unique<std::function<void(const ExitReason&)>>(std::move(f));
+    std::lock_guard lock(mu_);
+    relations().on_exit() = std::move(f);
   }
+  // After end(), which took mu: nobody boxes relations for an ended process.
   void notify_exit(const ExitReason& reason) {
-    if (on_exit_) (*on_exit_)(reason);
+    if (Relations::OnExit* f = rel_ ? rel_->on_exit_if_any() : nullptr; f && *f) (*f)(reason);
   }
 
  private:
@@ -149,13 +199,21 @@ class ProcessState final : public Schedulable, public Process {
   // not ended and no exit signal has ended it yet (LNK-18, SPEC "alive").
   bool live_locked() const { return alive_ && !pending_exit_; }
   void wake_if(bool need);
+  // The box of links and monitors (mu, or before launch), allocated on
+  // first use: may throw std::bad_alloc, as adding to a set may.
+  Relations& relations();
+  // Null when the process has none of that kind (mu).
+  Relations::Links* links_if_any() const { return rel_ ? rel_->links_if_any() : nullptr; }
+  Relations::Watchers* watchers_if_any() const { return rel_ ? rel_->watchers_if_any() : nullptr; }
+  Relations::Held* held_if_any() const { return rel_ ? rel_->held_if_any() : nullptr; }
   void remove_downs_for(Ref ref);
 
   // Runtime calls a process makes between two chances for others to run.
   static constexpr unsigned kReductionsPerSlice = 64;
 
+  // (Ordered so that the object has no padding: it is most of an idle
+  // process's heap, see perf memory/idle_process.)
   Node& node_;
-  const std::uint8_t pool_shard_;
   std::atomic<std::uint32_t> refs_{0};
   unsigned reductions_ = 0;  // owner: runtime calls since it last let others run (RT-11)
   // Atomic: a Process& kept after its process ended may ask self() while
@@ -164,7 +222,7 @@ class ProcessState final : public Schedulable, public Process {
   Body body_;
 
   mutable std::mutex mu_;
-  // (The small fields sit together: no padding between them.)
+  const std::uint8_t pool_shard_;
   bool alive_ = true;                                  // mu
   bool named_ = false;                                 // mu: holds a name in the registry
   bool trap_exit_ = false;                             // mu
@@ -175,11 +233,9 @@ class ProcessState final : public Schedulable, public Process {
   // mu: a signal ended us. Boxed: most processes never get one, and a
   // pointer is a tenth of an inline ExitReason.
   std::unique_ptr<ExitReason> pending_exit_;
-  std::unordered_set<Pid> links_;                      // mu
-  std::unordered_map<Ref, MonitorEntry> monitored_by_;  // mu: monitors others hold on us
-  std::unordered_map<Ref, Pid> monitors_;              // mu: monitors we hold
-  // Set before launch, by Runtime::run only: boxed for the same reason.
-  std::unique_ptr<std::function<void(const ExitReason&)>> on_exit_;
+  // mu: null until the process (or a recycled one before it) first linked,
+  // monitored or was monitored; see Relations.
+  std::unique_ptr<Relations> rel_;
 
   // Senders push without any lock; the saved queue inside is the owner's.
   Mailbox mailbox_;

@@ -34,9 +34,11 @@ class Executor {
 
   // Runs entry() as a new process and returns without waiting for it. The
   // entry never runs on the caller's stack. Called from any thread.
-  // Lifetime: `entry` owns the process. Destroying it (after it returned)
-  // may destroy the process and its slot, so a slot must not own the stack
-  // that entry runs on; release such resources after destroying entry.
+  // Lifetime: calling `entry` runs the process to its end, and before it
+  // returns it may destroy the process and its slot (it holds the core's
+  // reference to them), so a slot must not own the stack that entry runs
+  // on; release such resources after entry returned. An entry destroyed
+  // without being called does nothing (launch threw: the core undoes it).
   virtual void launch(Schedulable& process, std::function<void()> entry) = 0;
 
   // Called only by `process` itself: suspends it (not its worker thread,
