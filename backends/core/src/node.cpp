@@ -16,10 +16,8 @@
 namespace actorspec::core {
 namespace {
 
-// Shared by every runtime in the program, so a pid (or ref) of one runtime
-// never names anything in another: used with the wrong runtime it is just
-// a dead pid (SPEC RT-15).
-std::atomic<std::uint64_t> next_pid{1};
+// Shared by every runtime in the program, so a ref of one runtime never
+// names anything in another (pids: see ProcessTable).
 std::atomic<std::uint64_t> next_ref{1};
 
 std::string first_line(const char* path) {
@@ -82,55 +80,9 @@ Node::~Node() {
 
 Ref Node::make_ref() { return Ref(next_ref.fetch_add(1, std::memory_order_relaxed)); }
 
-namespace {
-// Which pool shard this thread takes from: threads are spread over shards in
-// the order they first spawn.
-std::size_t this_threads_pool(std::size_t shards) {
-  static std::atomic<std::size_t> next{0};
-  thread_local const std::size_t mine = next.fetch_add(1, std::memory_order_relaxed);
-  return mine % shards;
-}
-}  // namespace
+void Node::recycle(ProcessState* p) noexcept { table_.release(p); }
 
-Node::PoolShard& Node::home_pool(const ProcessState& p) { return pools_[p.pool_shard()]; }
-
-ProcessPtr Node::make_process(Pid pid, Body body) {
-  ProcessState* p = nullptr;
-  const std::size_t mine = this_threads_pool(kPoolShards);
-  // Our shard first, then the others if any object is unused anywhere, so
-  // the pool keeps only about the most processes ever alive at once.
-  for (std::size_t i = 0; i < kPoolShards && !p && unused_total_.load(std::memory_order_relaxed) > 0; ++i) {
-    PoolShard& pool = pools_[(mine + i) % kPoolShards];
-    std::lock_guard lock(pool.mu);
-    if (pool.unused) {
-      p = std::exchange(pool.unused, pool.unused->next_unused);
-      p->next_unused = nullptr;
-      unused_total_.fetch_sub(1, std::memory_order_relaxed);
-    }
-  }
-  if (!p) {
-    PoolShard& pool = pools_[mine];
-    std::lock_guard lock(pool.mu);
-    p = &pool.objects.emplace_back(*this, static_cast<std::uint8_t>(mine));
-  }
-  p->reuse(pid, std::move(body));
-  return ProcessPtr(p);
-}
-
-void Node::recycle(ProcessState* p) noexcept {
-  p->retire();
-  PoolShard& pool = home_pool(*p);
-  std::lock_guard lock(pool.mu);
-  p->next_unused = std::exchange(pool.unused, p);
-  unused_total_.fetch_add(1, std::memory_order_relaxed);
-}
-
-ProcessPtr Node::lookup(Pid p) const {
-  auto& s = shard(p);
-  std::lock_guard lock(s.mu);
-  auto it = s.processes.find(p);
-  return it == s.processes.end() ? ProcessPtr() : it->second;
-}
+ProcessPtr Node::lookup(Pid p) const { return table_.find(p); }
 
 void Node::refuse_spawn_stopping() {
   if (Schedulable* caller = executor_->current()) static_cast<ProcessState*>(caller)->mark_shutdown();
@@ -139,36 +91,26 @@ void Node::refuse_spawn_stopping() {
 
 Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
   if (!body) throw BadArg("spawn needs a callable body; this one is empty");
-  if ((admission_.load(std::memory_order_acquire) & kStopping) && !ACTORSPEC_FAULT(*this, shutdown_admits_spawns))
-    refuse_spawn_stopping();
-  const Pid pid(next_pid.fetch_add(1, std::memory_order_relaxed));
+  const bool admit_anyway = ACTORSPEC_FAULT(*this, shutdown_admits_spawns);
+  if (stopping_.load(std::memory_order_acquire) && !admit_anyway) refuse_spawn_stopping();
   ProcessPtr p;
   try {
-    p = make_process(pid, std::move(body));
+    p = table_.acquire(std::move(body));
   } catch (const std::bad_alloc&) {
     throw SystemLimit("out of memory starting a process on the " + backend_ + " backend (" +
                       std::to_string(process_count()) + " processes live; " + memory_limits() + ")");
   }
-  // Admitted (see admission_): counted in flight until it is in the table.
-  if ((admission_.fetch_add(1, std::memory_order_acq_rel) & kStopping) &&
-      !ACTORSPEC_FAULT(*this, shutdown_admits_spawns)) {
-    admission_.fetch_sub(1, std::memory_order_release);
+  const Pid pid = p->pid();
+  // Sequentially consistent: before the insert below in that order, so a
+  // shutdown that the insert precedes counts this spawn (live_count).
+  my_live_count().spawned.fetch_add(1, std::memory_order_seq_cst);
+  // In the table, then a look at stopping_ (see there): either shutdown's
+  // sweep finds this process, or this sees shutdown and undoes the start.
+  table_.insert(*p);
+  if (stopping_.load(std::memory_order_seq_cst) && !admit_anyway) {
+    abandon(*p);
     refuse_spawn_stopping();
   }
-  live_.fetch_add(1, std::memory_order_relaxed);
-  {
-    auto& s = shard(pid);
-    std::lock_guard shard_lock(s.mu);
-    try {
-      s.processes.emplace(pid, p);
-    } catch (...) {
-      live_.fetch_sub(1, std::memory_order_relaxed);
-      admission_.fetch_sub(1, std::memory_order_release);
-      throw SystemLimit("out of memory starting a process on the " + backend_ + " backend (" +
-                        std::to_string(process_count()) + " processes live; " + memory_limits() + ")");
-    }
-  }
-  admission_.fetch_sub(1, std::memory_order_release);
   // All or nothing (SPEC RT-14): until launch has succeeded the process is
   // not running, so nothing but this call has seen it except what setup
   // did, and abandon undoes all of it.
@@ -206,19 +148,32 @@ Pid Node::start(Body body, const std::function<void(ProcessState&)>& setup) {
 }
 
 void Node::forget(ProcessState& p) {
-  {
-    auto& s = shard(p.pid());
-    std::lock_guard lock(s.mu);
-    s.processes.erase(p.pid());
-  }
+  table_.erase(p);
   // Uncounted before anyone learns of the end (Exit, Down, run returning),
   // so whoever has seen it also sees process_count() without it. Shutdown
   // may then move on to Executor::join, which still waits for this entry.
-  // Only the last one takes the lock: shutdown waits for zero under it.
-  if (live_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+  // Once shutdown has begun, the end that brings the count to zero wakes
+  // it: this increment, the look at stopping_ and shutdown's store are all
+  // sequentially consistent, so either this sees stopping_ or shutdown's
+  // first count sees this end; and the last end in that order sees every
+  // other end and every admitted spawn, so some end sees zero.
+  my_live_count().ended.fetch_add(1, std::memory_order_seq_cst);
+  if (stopping_.load(std::memory_order_seq_cst) && live_count() == 0) {
     std::lock_guard lock(idle_mu_);
     idle_cv_.notify_all();
   }
+}
+
+Node::LiveCount& Node::my_live_count() { return live_[ProcessTable::thread_shard() % live_.size()]; }
+
+std::uint64_t Node::live_count() const {
+  // Every `ended` first: an end read here synchronised with its increment,
+  // which came after its spawn's, so the `spawned` read next includes that
+  // spawn. The count never counts an end without its spawn.
+  std::uint64_t ended = 0, spawned = 0;
+  for (const auto& c : live_) ended += c.ended.load(std::memory_order_seq_cst);
+  for (const auto& c : live_) spawned += c.spawned.load(std::memory_order_seq_cst);
+  return spawned - ended;
 }
 
 void Node::abandon(ProcessState& p) {
@@ -285,7 +240,7 @@ bool Node::is_alive(Pid p) {
 
 std::optional<Pid> Node::whereis(std::string_view name) { return registry_.find(name); }
 
-std::size_t Node::process_count() const { return live_.load(std::memory_order_relaxed); }
+std::size_t Node::process_count() const { return static_cast<std::size_t>(live_count()); }
 
 void Node::signal_exit(Pid target, Pid from, const ExitReason& reason, SignalKind kind) {
   if (auto t = lookup(target)) signal_exit(*t, from, reason, kind);
@@ -319,25 +274,20 @@ void Node::shutdown() {
   if (executor_->current() != nullptr)
     throw BadArg("Runtime::shutdown waits for every process, so a process cannot call it");
   std::call_once(shutdown_once_, [this] {
-    // Refuse new processes, and wait for the starts already admitted to be
-    // in the table (each is a few instructions and one shard lock away).
-    admission_.fetch_or(kStopping, std::memory_order_acq_rel);
-    while ((admission_.load(std::memory_order_acquire) & ~kStopping) != 0) std::this_thread::yield();
-    // Mark every live process to end with `shutdown` before waking any of
-    // them. Marked one by one and woken at once, an early one's end (its
-    // Exit, its Down) or a spawn refused with RuntimeStopped could reach a
-    // process not yet marked, which would then end some other way.
+    // Refuse new processes (see stopping_). Mark every live process to end
+    // with `shutdown` before waking any of them. Marked one by one and woken
+    // at once, an early one's end (its Exit, its Down) or a spawn refused
+    // with RuntimeStopped could reach a process not yet marked, which would
+    // then end some other way.
+    stopping_.store(true, std::memory_order_seq_cst);
     std::vector<ProcessPtr> all;
-    for (auto& s : shards_) {
-      std::lock_guard shard_lock(s.mu);
-      for (auto& [_, p] : s.processes) all.push_back(p);
-    }
+    table_.for_each([&](ProcessPtr p) { all.push_back(std::move(p)); });
     for (auto& p : all) p->mark_shutdown();
     for (auto& p : all) p->wake_if_parked();
     all.clear();
     {
       std::unique_lock lock(idle_mu_);
-      idle_cv_.wait(lock, [&] { return live_.load(std::memory_order_acquire) == 0; });
+      idle_cv_.wait(lock, [&] { return live_count() == 0; });
     }
     executor_->join();
   });

@@ -7,17 +7,16 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "actorspec/core/executor.hpp"
 #include "actorspec/runtime.hpp"
 #include "faults.hpp"
 #include "process_ptr.hpp"
 #include "process_state.hpp"
+#include "process_table.hpp"
 #include "registry.hpp"
 
 namespace actorspec::core {
@@ -65,57 +64,40 @@ class Node final : public Runtime {
 #endif
 
  private:
-  static constexpr std::size_t kShards = 32;
-  struct Shard {
-    mutable std::mutex mu;
-    std::unordered_map<Pid, ProcessPtr> processes;
-  };
-  Shard& shard(Pid p) const { return shards_[p.id() % kShards]; }
-
-  // Process objects are never freed while the runtime lives: once nothing
-  // of the core holds one, it waits here for the next spawn. A Process& a
-  // body let escape thus stays safe to call after its process ended (every
-  // process-only call throws NotInProcess: SPEC ERR-12), and the memory
-  // kept is that of the most processes ever alive at once.
-  ProcessPtr make_process(Pid pid, Body body);
   // Takes an ended or abandoned process out of the table and the count.
   void forget(ProcessState& p);
   [[noreturn]] void refuse_spawn_stopping();
 
-  // The pool in a few shards, each with its own lock, so concurrent spawns
-  // and ends on different threads do not queue on one lock. A thread takes
-  // from its own shard first; an object goes back to the shard it came from.
-  static constexpr std::size_t kPoolShards = 8;
-  struct PoolShard {
-    std::mutex mu;
-    std::deque<ProcessState> objects;  // mu: this shard's objects, for the runtime's life
-    // mu: those no process uses now, linked through next_unused: recycling
-    // allocates nothing, and the pool costs no bytes per object beyond it.
-    ProcessState* unused = nullptr;
-  };
-  PoolShard& home_pool(const ProcessState& p);
-
   const std::string backend_;
   // Declared before executor_, so destroyed after it: its threads and
   // fibers release the last ProcessPtrs.
-  std::array<PoolShard, kPoolShards> pools_;
-  std::atomic<std::size_t> unused_total_{0};  // unused objects in all shards: 0 skips the search
+  ProcessTable table_{*this};
   std::unique_ptr<Executor> executor_;
-  mutable std::array<Shard, kShards> shards_;
-  std::atomic<std::size_t> live_{0};
+  // Live processes, as spawns minus ends, counted per thread: a spawn adds
+  // to its thread's `spawned` and an end to its thread's `ended`, so the
+  // spawning and ending threads do not pass one cache line back and forth.
+  // Both only grow; live_count() reads every `ended` before any `spawned`,
+  // so an end it counts has its spawn counted too (see live_count).
+  struct alignas(64) LiveCount {
+    std::atomic<std::uint64_t> spawned{0};
+    std::atomic<std::uint64_t> ended{0};
+  };
+  std::array<LiveCount, 8> live_;
+  LiveCount& my_live_count();
+  std::uint64_t live_count() const;
   std::mutex idle_mu_;
   std::condition_variable idle_cv_;
   std::once_flag shutdown_once_;
 
-  // Admission of spawns without a lock: the count of starts between "check
-  // stopping" and "inserted in the table", plus the kStopping bit that
-  // shutdown sets. Shutdown sets the bit, waits for the count to drain, and
-  // only then sweeps the table: so no process appears after the sweep. A
-  // start that finds the bit refuses; if a process asked, it marks that
-  // process first, so a spawn refused for stopping comes from a process
-  // already marked (as if the sweep had reached it).
-  static constexpr std::uint64_t kStopping = std::uint64_t{1} << 63;
-  std::atomic<std::uint64_t> admission_{0};
+  // Admission of spawns without a lock or a shared counter: shutdown sets
+  // stopping_ and then sweeps the table; a start puts its process in the
+  // table and then reads stopping_, all sequentially consistent. So either
+  // the sweep finds the process, or the start sees stopping_ and undoes
+  // itself (abandon) and refuses: no process escapes the sweep. A start
+  // that refuses marks the process that asked first, so a spawn refused
+  // for stopping comes from a process already marked (as if the sweep had
+  // reached it).
+  std::atomic<bool> stopping_{false};
 
   Registry registry_{*this};
 };

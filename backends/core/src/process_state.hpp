@@ -132,12 +132,19 @@ class ProcessState final : public Schedulable, public Process {
   // References (ProcessPtr): the last one gone returns the object to the
   // node's pool.
   void add_ref() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  // A reference for a lookup that found the object without holding one:
+  // refused once nobody holds it (it is free or being recycled). Acquire,
+  // so the caller sees what the drop that freed it published.
+  bool try_add_ref() noexcept {
+    std::uint32_t n = refs_.load(std::memory_order_relaxed);
+    do {
+      if (n == 0) return false;
+    } while (!refs_.compare_exchange_weak(n, n + 1, std::memory_order_acquire, std::memory_order_relaxed));
+    return true;
+  }
   void drop_ref() noexcept;
-  // Which shard of the node's object pool this object belongs to.
+  // Which of the process table's free lists this object returns to.
   std::size_t pool_shard() const { return pool_shard_; }
-  // The node's pool links the unused objects of a shard through this
-  // (under the shard's lock).
-  ProcessState* next_unused = nullptr;
   // The node's object pool: readies a fresh or retired object for a new
   // process, and releases what an ended one still holds.
   void reuse(Pid pid, Body body);
