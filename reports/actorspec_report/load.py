@@ -8,7 +8,10 @@ batch) and `cpu_ns_per_op` (CPU time of the whole process per operation).
 
 The rule: a benchmark ran LOADED when its median repetition started with
 more runnable tasks than the machine has CPUs (median `runnable_at_start` >
-CPUs). More tasks than CPUs means the kernel had to share them, so each
+CPUs), counting the benchmark's own process as one task: where the harness
+also records `own_runnable_at_start` (this process's threads in state R,
+the reader included), the others are taken off, so the benchmark's own
+spinning workers never make a quiet machine look loaded. More tasks than CPUs means the kernel had to share them, so each
 repetition's wall clock holds waits for a CPU (scheduler ticks, about 4 ms
 apiece here) that say more about the machine than about the code; on a
 machine with a CPU per runnable task the rule never fires. The median, not
@@ -18,7 +21,7 @@ Why this counter and not `preemptions`: preemptions grow with how long a
 repetition runs and with the backend's own thread count (the thread backend
 preempts itself), so no one threshold separates load from code; runnable
 tasks at the start is a fact about the machine alone. The data behind the
-choice are in perf/README.md ("Isolation and noise").
+choice are in reports/README.md ("Verdicts on a loaded machine").
 
 What is decided on a loaded benchmark: every verdict that rests on its wall
 clock (a target met or missed, faster or slower than another backend or
@@ -37,6 +40,7 @@ from typing import Dict, List, Mapping, Optional
 from . import stats
 
 RUNNABLE = "runnable_at_start"
+OWN_RUNNABLE = "own_runnable_at_start"
 PREEMPTIONS = "preemptions"
 CPU_PER_OP = "cpu_ns_per_op"
 
@@ -62,8 +66,9 @@ class Load:
         """The reason a verdict is unknown, in a few words ('' when quiet)."""
         if self.state != LOADED:
             return ""
-        return (f"machine loaded: median repetition started with {self.runnable:g} runnable tasks "
-                f"on {self.cpus} CPUs ({self.loaded_repetitions} of {self.repetitions} repetitions oversubscribed)")
+        return (f"machine loaded: median repetition started with {self.runnable:g} runnable tasks on {self.cpus} CPUs "
+                f"(this process counted once; {self.loaded_repetitions} of {self.repetitions} repetitions "
+                f"oversubscribed)")
 
     def facts(self) -> Dict[str, object]:
         """For comparison.json."""
@@ -73,8 +78,8 @@ class Load:
 
 
 RULE = ("a benchmark's verdicts are unknown (machine loaded) when its median repetition started with more "
-        "runnable tasks than CPUs (runnable_at_start from /proc/loadavg, recorded by the perf harness); "
-        "rows without that counter (the BEAM's) are judged as before")
+        "runnable tasks than CPUs (runnable_at_start from /proc/loadavg, this process counted once, recorded by "
+        "the perf harness); rows without that counter (the BEAM's) and bytes per process are judged as before")
 
 
 def cpus_of(context: Mapping[str, object]) -> Optional[int]:
@@ -97,6 +102,11 @@ def _median(xs: Optional[List[float]]) -> Optional[float]:
 def of(counters: Mapping[str, List[float]], cpus: Optional[int]) -> Load:
     """The load of one benchmark from its per-repetition counters."""
     runnable = list(counters.get(RUNNABLE) or [])
+    own = list(counters.get(OWN_RUNNABLE) or [])
+    if own and len(own) == len(runnable):
+        # The process as one task: its reader thread stays, its other
+        # runnable threads are the benchmark, not the machine's load.
+        runnable = [r - max(o - 1.0, 0.0) for r, o in zip(runnable, own)]
     pre, cpu = _median(counters.get(PREEMPTIONS)), _median(counters.get(CPU_PER_OP))
     if not runnable or not cpus:
         return Load(NOT_RECORDED, cpus, None, pre, cpu, 0, len(runnable))

@@ -60,6 +60,14 @@ class Rule(unittest.TestCase):
         ld = load.of({"runnable_at_start": [2, 2, 2, 3, 1]}, CPUS)
         self.assertEqual((ld.state, ld.why), (load.QUIET, ""))
 
+    def test_the_benchmarks_own_runnable_threads_are_not_load(self):
+        # 3 runnable on 2 CPUs, but 2 of them are this process (reader + a
+        # spinning worker): the machine has one other task, so it is quiet.
+        self.assertEqual(load.of({"runnable_at_start": [3] * 5, "own_runnable_at_start": [2] * 5}, CPUS).state,
+                         load.QUIET)
+        ld = load.of({"runnable_at_start": [5] * 5, "own_runnable_at_start": [2] * 5}, CPUS)
+        self.assertEqual((ld.state, ld.runnable), (load.LOADED, 4))
+
     def test_a_few_loaded_repetitions_do_not_make_the_median_loaded(self):
         self.assertEqual(load.of({"runnable_at_start": [12, 11, 1, 2, 1, 2, 1]}, CPUS).state, load.QUIET)
 
