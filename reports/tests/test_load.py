@@ -202,6 +202,7 @@ class Outputs(unittest.TestCase):
         self.assertIn("cpu 40.0 ns", row)
         self.assertEqual(row.count("LOADED"), 1)
         self.assertIn("LOADED: 1 row(s) ran oversubscribed", text)
+        self.assertIn("WARNING: 1 of 3 benchmark rows ran on a loaded machine", text)
         target = next(line for line in text.splitlines() if "median <= 100" in line)
         self.assertIn("UNKNOWN", target)
         self.assertIn("machine loaded", target)
