@@ -20,7 +20,9 @@ namespace actorspec::thread_backend {
 class ThreadExecutor final : public core::Executor {
  public:
   // Smaller than glibc's 8 MiB default so thousands of processes fit; a
-  // process body is a loop around receive, not a deep recursion.
+  // process body is a loop around receive, not a deep recursion. The
+  // mapping is 64 KiB larger: the overflow report's signal stack lies at its
+  // bottom (thread_executor.cpp).
   static constexpr std::size_t kDefaultStackSize = 256 * 1024;
   // Idle threads kept for reuse. A spawn burst needs a few (a process ends
   // within microseconds of starting); each one holds a kernel task, its

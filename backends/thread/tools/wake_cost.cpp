@@ -201,6 +201,10 @@ int main(int argc, char** argv) {
   const int spawns = std::max(trips / 10, 100);
   std::printf("round trips per run: %d, spawns per run: %d (median of 7 runs), hardware threads: %u\n", trips, spawns,
               std::thread::hardware_concurrency());
+  // The permit spins only while the machine has no more runnable threads
+  // than CPUs: say which regime the figures below were taken in.
+  std::printf("the permit may spin at start (ACTORSPEC_THREAD_SPIN=%s; no spin while the machine is oversubscribed): %s\n",
+              std::getenv("ACTORSPEC_THREAD_SPIN") ? std::getenv("ACTORSPEC_THREAD_SPIN") : "", thread_backend::SpinGate::may_spin() ? "yes" : "no");
   std::printf("bare: two threads, spin on an atomic (no syscall): %.0f ns per round trip\n",
               median_ns_per_op(trips, spin_ping_pong));
   std::printf("bare: two threads, std::atomic wait/notify_one: %.0f ns per round trip\n",
@@ -221,5 +225,6 @@ int main(int argc, char** argv) {
               median_ns_per_op(spawns, runtime_spawn_latency));
   std::printf("runtime: spawn_monitor x N, then N Downs: %.0f ns per process\n",
               median_ns_per_op(spawns, runtime_spawn_throughput));
+  std::printf("the permit may spin at end: %s\n", thread_backend::SpinGate::may_spin() ? "yes" : "no");
   return 0;
 }
