@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <utility>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -119,6 +120,24 @@ long runnable_tasks() {
   return rt.empty() ? 0 : std::stol(rt.substr(0, rt.find('/')));
 }
 
+// Threads of this process that are runnable right now (state R in
+// /proc/self/task/*/stat), the reading thread included; 0 if unknown.
+// runnable_tasks() counts them too: the report subtracts all but the
+// reader, so the benchmark's own spinning workers never make a quiet
+// machine look loaded.
+long own_runnable_threads() {
+  long n = 0;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;  // the thread ended meanwhile
+    const auto close = line.rfind(')');       // comm may hold spaces and parentheses
+    if (close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'R') ++n;
+  }
+  return n;
+}
+
 struct Usage {
   long involuntary_switches;
   long voluntary_switches;
@@ -163,6 +182,7 @@ void measure(benchmark::State& state, Runtime& rt, std::int64_t ops, const std::
     state.PauseTiming();
     settle();
     const long runnable = runnable_tasks();
+    const long own_runnable = own_runnable_threads();
     const Usage before = usage();
     state.ResumeTiming();
     const auto seconds = run_driver(state, rt, driver);
@@ -179,6 +199,7 @@ void measure(benchmark::State& state, Runtime& rt, std::int64_t ops, const std::
     state.counters["sleeps"] = static_cast<double>(after.voluntary_switches - before.voluntary_switches);
     state.counters["cpu_ns_per_op"] = (after.cpu_seconds - before.cpu_seconds) * 1e9 / static_cast<double>(ops);
     state.counters["runnable_at_start"] = static_cast<double>(runnable);
+    state.counters["own_runnable_at_start"] = static_cast<double>(own_runnable);
   }
 }
 

@@ -11,6 +11,10 @@ A benchmark regressed (or improved) only when both hold:
     any dependence between benchmarks that share a machine;
   * size: the medians differ by at least min_change (default 5%): a real
     but tiny shift is not worth a red build.
+Where either run's repetitions of a benchmark ran on a loaded machine
+(load.py: the median repetition started with more runnable tasks than
+CPUs) the verdict is "unknown (machine loaded)": its wall clock measures
+the load. Runs without the load counters are compared as before.
 Where the repetitions are too few for the corrected test ever to reach alpha
 (the smallest p their sizes allow is above alpha / m), the verdict is "too
 few repetitions", never "no significant change".
@@ -25,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 from . import comparable, stats
+from . import load as load_mod
 from .gbench import Benchmark, PerfRun
 
 REGRESSION = "regression"
@@ -35,6 +40,7 @@ NOT_COMPARABLE = "not comparable"
 NEW = "new (not in baseline)"
 GONE = "only in baseline"
 NO_DATA = "no data"
+LOADED = "unknown (machine loaded)"
 
 DEFAULT_MIN_CHANGE = 0.05
 
@@ -100,6 +106,7 @@ def compare(baseline: PerfRun, current: PerfRun, alpha: float = stats.ALPHA,
     warnings.
     """
     old_by_key = baseline.by_key()
+    old_cpus, new_cpus = load_mod.cpus_of(baseline.context), load_mod.cpus_of(current.context)
     out: List[Change] = []
     tested: List[Change] = []
     for new in current.benchmarks:
@@ -120,6 +127,11 @@ def compare(baseline: PerfRun, current: PerfRun, alpha: float = stats.ALPHA,
             continue
         if not old.times_ns or not new.times_ns:
             c.verdict, c.note = TOO_FEW, "only aggregates, no per-repetition times to test"
+            continue
+        loads = [("baseline", load_mod.of(old.counters, old_cpus)), ("this run", load_mod.of(new.counters, new_cpus))]
+        loaded = [f"{side}: {ld.why}" for side, ld in loads if ld.loaded]
+        if loaded:
+            c.verdict, c.note = LOADED, "; ".join(loaded)
             continue
         tested.append(c)
         c.pvalue = stats.gate_u_test(old.times_ns, new.times_ns).pvalue

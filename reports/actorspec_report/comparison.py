@@ -14,7 +14,7 @@ import json
 import math
 from typing import Dict, List, Optional
 
-from . import overview, quantities
+from . import load, overview, quantities
 from .model import Report
 
 SCHEMA = "actorspec-comparison/1"
@@ -47,6 +47,12 @@ def build(report: Report) -> Dict[str, object]:
                               "repetitions": len(m.values), "cv": _num(m.summary.cv),
                               "ratio_to_best": _num(m.ratio), "ratio_to_best_ci95": _pair(m.ratio_ci),
                               "p_vs_leader": _num(m.pvalue)})
+                # Whether the repetitions ran oversubscribed, and the CPU per
+                # operation beside the wall clock (load.py); "not recorded"
+                # for rows without the counters (the BEAM's).
+                e["load"] = m.load.facts()
+                if m.load.loaded:
+                    e["why"] = m.load.why
                 vr = vs.get((case.name, b))
                 if vr is not None:
                     e.update({"ratio_to_reference": _num(vr.ratio), "ratio_to_reference_ci95": _pair(vr.ratio_ci),
@@ -83,7 +89,8 @@ def build(report: Report) -> Dict[str, object]:
                 "cpu_model": report.facts.cpu_model, "cores": report.facts.cores},
         "method": {"alpha": 0.05, "test": "two-sided Mann-Whitney U against the leader, or a bootstrap 95% ratio "
                    "interval excluding 1", "intervals": "percentile bootstrap 95%",
-                   "geomean": "over non-scaling benchmarks with at least two backends"},
+                   "geomean": "over non-scaling benchmarks with at least two backends",
+                   "load": load.RULE},
         "reference_backend": ref,
         "backends": backends,
         "benchmarks": benchmarks,
@@ -92,14 +99,15 @@ def build(report: Report) -> Dict[str, object]:
         {"case": j.target.case, "matched": j.case, "who": j.target.who, "bound": f"{j.target.kind} <= {j.target.bound:g}",
          "why": j.target.why, "verdict": j.verdict, "note": j.why or None,
          "backends": {v.backend: {"verdict": v.verdict, "median": _num(v.median), "ci95": _pair(v.ci),
-                                  "spread": _num(v.spread), "note": v.why or None} for v in j.backends},
+                                  "spread": _num(v.spread), "note": v.why or None,
+                                  "load": v.load.facts() if v.load is not None else None} for v in j.backends},
          "references": {r: _num(x) for r, x in j.references.items()}}
         for j in report.targets]
     if report.changes is not None:
         out["baseline"] = {"label": report.baseline_label, "changes": [
             {"name": c.key, "verdict": c.verdict, "change_pct": _num(c.change_pct), "p": _num(c.pvalue),
              "p_holm": _num(c.p_adjusted), "ratio_ci95": _pair(c.ratio_ci), "old_median": _num(c.old_median),
-             "new_median": _num(c.new_median)} for c in report.changes]}
+             "new_median": _num(c.new_median), "note": c.note or None} for c in report.changes]}
     return out
 
 

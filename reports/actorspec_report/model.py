@@ -138,6 +138,15 @@ def build(inputs: Inputs) -> Report:
 
     conf = matrix.build(spec, results, backends, crashed=crashed)
     families = perf.analyse(perf_run, backends, descriptions.from_context(perf_run.context))
+    # The first screen says why so many verdicts are unknown (a warning, like
+    # a Debug build: the run is what it is, --strict does not fail on it).
+    rows = [m for fam in families for case in fam.cases for m in case.entries.values() if m.summary]
+    loaded = [m for m in rows if m.load.loaded]
+    if loaded:
+        facts.warnings.append(f"{len(loaded)} of {len(rows)} benchmark rows ran on a loaded machine (median "
+                              f"repetition started with more runnable tasks than the {loaded[0].load.cpus} CPUs): "
+                              "their verdicts (fastest, vs BEAM, targets, baseline) are unknown; "
+                              "CPU per op beside each median shows the work itself.")
 
     report = Report(facts=facts, backends=backends, spec=spec, spec_loaded=spec_loaded, matrix=conf,
                     perf_run=perf_run, families=families, changes=None,

@@ -39,6 +39,8 @@ def verdict(case: Case, backend: str) -> Optional[str]:
         return UNKNOWN
     if case.leader is None:
         return None
+    if backend in case.unknown:
+        return UNKNOWN      # one side ran on a loaded machine (load.py)
     if case.fastest() == backend:
         return WIN
     if backend in case.tied:

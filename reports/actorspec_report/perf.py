@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
+from . import load as load_mod
 from . import stats
 from .descriptions import Description, lookup
 from .gbench import Benchmark, PerfRun
@@ -34,6 +35,8 @@ class Measured:
     median_ci: Optional[Tuple[float, float]] = None   # bootstrap 95% interval
     ratio_ci: Optional[Tuple[float, float]] = None    # of median / leader's median
     pvalue: Optional[float] = None      # U test against the case's leader
+    # Whether its repetitions ran on an oversubscribed machine (load.py).
+    load: load_mod.Load = field(default_factory=lambda: load_mod.Load(load_mod.NOT_RECORDED))
 
     @property
     def backend(self) -> str:
@@ -55,10 +58,16 @@ class Case:
     # a U test at alpha 0.05 or by a ratio interval that excludes 1.
     leader: Optional[str] = None
     tied: List[str] = field(default_factory=list)
+    # Backends whose standing against the leader the data cannot give because
+    # one side ran on a loaded machine (load.py): neither faster, tied nor
+    # slower. When the leader itself ran loaded, every backend is here.
+    unknown: List[str] = field(default_factory=list)
 
     def fastest(self) -> Optional[str]:
-        """The winner, or None when it is a tie (or nothing to compare)."""
-        return self.leader if self.leader and self.tied == [self.leader] else None
+        """The winner, or None when it is a tie, unknown (a loaded
+        competitor might be as fast) or there is nothing to compare."""
+        return (self.leader if self.leader and self.tied == [self.leader] and not self.unknown
+                else None)
 
     def is_tie(self) -> bool:
         return len(self.tied) > 1
@@ -151,7 +160,12 @@ def rank(case: Case) -> None:
     if len(timed) < 2:
         return   # nothing to be fastest against
     case.leader = leader
-    case.tied = [leader] + [b for _, b in timed[1:] if not _slower_than(case.entries[leader], case.entries[b])]
+    lead = case.entries[leader]
+    # A loaded side's wall clock is the machine's: no standing either way.
+    case.unknown = ([b for _, b in timed] if lead.load.loaded
+                    else [b for _, b in timed[1:] if case.entries[b].load.loaded])
+    case.tied = [leader] + [b for _, b in timed[1:]
+                            if b not in case.unknown and not _slower_than(lead, case.entries[b])]
 
 
 def _chart_id(n: int) -> str:
@@ -195,6 +209,7 @@ def analyse(run: PerfRun, backends: Sequence[str],
     grouped = dict(sorted(grouped.items(), key=registered))   # stable: the rest keep input order
 
     order = {b: i for i, b in enumerate(backends)}
+    cpus = load_mod.cpus_of(run.context)
     out: List[Family] = []
     chart_no = 0
     for fam_name, benches in grouped.items():
@@ -208,6 +223,10 @@ def analyse(run: PerfRun, backends: Sequence[str],
                 case = Case(name=n.case, family=fam_name, variant=n.variant, args=n.args, params=n.params())
                 cases_by_name[n.case] = case
             case.entries[n.backend] = summarize_benchmark(bench, quantity)
+            # Only a time (real time, or a counter in ns such as timer lateness)
+            # waits for a CPU; bytes per process do not, and keep no load.
+            if not quantity or quantity.lower().endswith("_ns"):
+                case.entries[n.backend].load = load_mod.of(bench.counters, cpus)
         cases = list(cases_by_name.values())
         for case in cases:
             case.entries = dict(sorted(case.entries.items(), key=lambda kv: order.get(kv[0], len(order))))

@@ -8,7 +8,9 @@ at alpha 0.05, and a bootstrap 95% interval of the ratio:
 `beats` (significantly faster), `loses` (significantly slower), `ties` (no
 significant difference), or `unknown` (an error, no data, or too few
 repetitions for the test to reach significance at all: 3 against 3, the
-quick mode, cannot go below p = 0.1; never guessed as a tie).
+quick mode, cannot go below p = 0.1; never guessed as a tie; or either side
+ran on a loaded machine, see load.py: its wall clock measures the load).
+The BEAM's rows carry no load counters; they are compared as before.
 """
 
 from __future__ import annotations
@@ -58,6 +60,9 @@ def compare_case(case: Case, backend: str, reference: str = REFERENCE,
         why = _usable(m)
         if why:
             return VsReference(case.name, backend, ratio, None, UNKNOWN, f"{side}: {why}")
+    for side, m in ((backend, mine), (reference, ref)):
+        if m.load.loaded:
+            return VsReference(case.name, backend, ratio, None, UNKNOWN, f"{side}: {m.load.why}")
     # The family's quantity per repetition (bytes for memory, lateness for
     # timers, real time otherwise): the values the medians are of.
     n1, n2 = len(mine.values), len(ref.values)

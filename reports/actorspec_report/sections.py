@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Sequence
 from markupsafe import Markup
 
 from . import compare as cmp
-from . import quantities, reference, templates, units
+from . import load, quantities, reference, templates, units
 from . import targets as targets_mod  # noqa: F401  (the type in targets())
 from .badges import STATUS_CLASS
 from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS
@@ -108,6 +108,10 @@ def _vs_fastest(case: Case, m: Measured) -> dict:
     p = f"U test vs leader p = {m.pvalue:.3g}" if m.pvalue is not None else ""
     if case.fastest() == m.backend:
         return {"kind": "fastest"}
+    if m.backend in case.unknown:
+        lead = case.entries[case.leader].load if case.leader in case.entries else None
+        why = m.load.why or (f"{case.leader}: {lead.why}" if lead is not None and lead.loaded else "")
+        return {"kind": "unknown", "text": text, "ci": ci, "title": ("standing unknown: " + why).strip()}
     if case.is_tie() and m.backend in case.tied:
         others = ", ".join(b for b in case.tied if b != m.backend)
         return {"kind": "tie", "text": text, "ci": ci,
@@ -143,15 +147,23 @@ def _table_row(fam: Family, case: Case, m: Measured, first: bool, style, vs_ref)
         cv="–" if (s.n == 0 and "cv" not in m.bench.aggregates) else f"{100 * s.cv:.1f}%",
         vs_fastest=_vs_fastest(case, m), vs_beam=_vs_beam(case.name, m.backend, vs_ref),
         reps=str(s.n) if s.n else "–",
+        # Beside the wall clock: the CPU the process burnt per operation. A
+        # loaded row's wall clock grows while its CPU stays flat (load.py).
+        cpu=(units.fmt_time(m.load.cpu_ns_per_op) if m.load.cpu_ns_per_op is not None
+             else units.fmt_time(m.counters[load.CPU_PER_OP]) if load.CPU_PER_OP in m.counters else "–"),
+        loaded=m.load.why,
+        load_state=m.load.state,
         counters=[units.fmt_counter(c, m.counters[c]) if c in m.counters else "–" for c in fam.counter_names])
     return row
 
 
 def _family_table(fam: Family, style, vs_ref) -> dict:
     with_ref = any(reference.REFERENCE in c.entries for c in fam.cases)
+    with_cpu = any(load.CPU_PER_OP in m.counters for c in fam.cases for m in c.entries.values())
     return {"quantity": quantities.name_of(fam), "counters": fam.counter_names, "with_ref": with_ref,
+            "with_cpu": with_cpu,
             # columns an error or "no data" spans
-            "span": 5 + len(fam.counter_names) + (1 if with_ref else 0),
+            "span": 5 + len(fam.counter_names) + (1 if with_ref else 0) + (1 if with_cpu else 0),
             "rows": [_table_row(fam, case, m, i == 0, style, vs_ref)
                      for case in fam.cases for i, m in enumerate(case.entries.values())]}
 
@@ -183,7 +195,8 @@ def performance(families: Sequence[Family], style, backends: Sequence[str],
     views = [{"fam": fam, "anchor": family_anchor(i, fam), "description": _description(fam),
               "table": _family_table(fam, style, vs_ref)} for i, fam in enumerate(families)]
     return templates.render("performance.html", families=views, broken=broken, gbench_debug=gbench_debug,
-                            legend=[(b, style.color(b)) for b in backends], noisy_pct=f"{100 * NOISY_CV:.0f}")
+                            legend=[(b, style.color(b)) for b in backends], noisy_pct=f"{100 * NOISY_CV:.0f}",
+                            load_rule=load.RULE)
 
 
 # ----------------------------------------------------------- against the BEAM
@@ -223,9 +236,9 @@ def targets(judged: Sequence["targets_mod.Judged"]) -> str:
 
 # ------------------------------------------------------------------ baseline
 
-_VERDICT_CLASS = {cmp.REGRESSION: "regress", cmp.IMPROVEMENT: "improve", cmp.TOO_FEW: "toofew",
+_VERDICT_CLASS = {cmp.REGRESSION: "regress", cmp.IMPROVEMENT: "improve", cmp.TOO_FEW: "toofew", cmp.LOADED: "toofew",
                   cmp.NOT_COMPARABLE: "refused"}
-_VERDICT_ORDER = {cmp.REGRESSION: 0, cmp.IMPROVEMENT: 1, cmp.NOT_COMPARABLE: 2, cmp.TOO_FEW: 3, cmp.NO_CHANGE: 4,
+_VERDICT_ORDER = {cmp.REGRESSION: 0, cmp.IMPROVEMENT: 1, cmp.NOT_COMPARABLE: 2, cmp.LOADED: 3, cmp.TOO_FEW: 3, cmp.NO_CHANGE: 4,
                   cmp.NEW: 5, cmp.GONE: 6}
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import List, Sequence
 
 from . import compare as cmp
-from . import overview, quantities, reference, units
+from . import load, overview, quantities, reference, units
 from .gtest import DEVIATION, FAIL, NOT_APPLICABLE, NOT_RUN, PASS
 from .model import Report
 
 
 _NAME_WIDTH = 44
-_VERDICT_ORDER = [cmp.REGRESSION, cmp.IMPROVEMENT, cmp.NOT_COMPARABLE, cmp.TOO_FEW, cmp.NO_CHANGE, cmp.NEW, cmp.GONE,
+_VERDICT_ORDER = [cmp.REGRESSION, cmp.IMPROVEMENT, cmp.NOT_COMPARABLE, cmp.LOADED, cmp.TOO_FEW, cmp.NO_CHANGE, cmp.NEW, cmp.GONE,
                   cmp.NO_DATA]
 
 
@@ -79,7 +79,8 @@ def render(report: Report) -> str:
     lines.append("Performance: median per operation, real time unless the family compares a counter "
                  "(memory: bytes, timers: lateness) (ratio to the lowest median; * = fastest, "
                  "shown only where significant; = = tie, not significantly different from the lowest; ~ = noisy, CV > 10%; "
-                 "'| 0.45x' = ratio to the BEAM's median)")
+                 "? = standing unknown; 'cpu 1.2us' = CPU per operation of the whole process; LOADED = ran "
+                 "oversubscribed, its verdicts unknown; '| 0.45x' = ratio to the BEAM's median)")
     backends = report.backends
     vs_ref = {(r.case, r.backend): r for r in report.vs_reference}
     rows = [["benchmark"] + list(backends)]
@@ -96,12 +97,16 @@ def render(report: Report) -> str:
                     row.append("no data")
                 else:
                     r = e.ratio or 1.0
-                    mark = "*" if case.fastest() == b else ("=" if case.is_tie() and b in case.tied else " ")
+                    mark = ("*" if case.fastest() == b else "?" if b in case.unknown
+                            else ("=" if case.is_tie() and b in case.tied else " "))
                     noisy = "~" if e.summary.cv > 0.10 else " "
                     vr = vs_ref.get((case.name, b))
                     vs = f" | {vr.ratio:.2f}x" if vr is not None and vr.ratio is not None else ""
                     value = quantities.fmt(fam.quantity, e.summary.median, ascii_only=True)
-                    row.append(f"{value} ({r:.2f}x){mark}{noisy}{vs}")
+                    cpu = e.load.cpu_ns_per_op
+                    cpu_text = f" cpu {units.fmt_time(cpu, ascii_only=True)}" if cpu is not None else ""
+                    flag = " LOADED" if e.load.loaded else ""
+                    row.append(f"{value}{cpu_text} ({r:.2f}x){mark}{noisy}{vs}{flag}")
             rows.append(row)
     if len(rows) > 1:
         lines += _table(rows, [False] + [True] * len(backends))
@@ -126,6 +131,12 @@ def render(report: Report) -> str:
             lines += _table(rows, [False, True, True, True, True])
         else:
             lines.append(f"  no BEAM rows ({report.facts.beam})" if report.facts.beam != "unknown" else "  no BEAM rows")
+
+    loaded = [(case.name, b, e.load) for fam in report.families for case in fam.cases
+              for b, e in case.entries.items() if e.load.loaded]
+    if loaded:
+        lines.append(f"  LOADED: {len(loaded)} row(s) ran oversubscribed; their verdicts are unknown ({load.RULE}); "
+                     f"e.g. {loaded[0][0]}/{loaded[0][1]}: {loaded[0][2].why}")
 
     if report.targets:
         lines.append("")
@@ -175,6 +186,8 @@ def targets_table(report: Report) -> List[str]:
         else:
             got = ", ".join(f"{v.backend} {fmt(v.median)}" if v.median is not None else f"{v.backend} {v.why}"
                             for v in j.backends)
+        # A verdict made unknown by load says so on its row, with the counts.
+        got += "".join(f" ({v.backend}: {v.why})" for v in j.backends if v.load is not None and v.load.loaded)
         refs = [fmt(j.references[r]) if r in j.references else "-" for r in ("beam", "caf")]
         if t.kind == "spread":
             refs = ["-", "-"]

@@ -8,7 +8,11 @@ Each backend gets a verdict:
            (a spread: every repetition within F of the median)
   missed   the interval lies above X (a spread: some repetition is not)
   unknown  the interval holds X, or the benchmark erred, did not run, or
-           ran fewer than stats.MIN_REPETITIONS repetitions
+           ran fewer than stats.MIN_REPETITIONS repetitions, or its
+           repetitions ran on a loaded machine (load.py: the median
+           repetition started with more runnable tasks than CPUs), whose
+           wall clock measures the load, not the code. A case without the
+           load counters (an older binary) is judged as before.
 and the target one verdict from its `who`: `best` is met when some
 backend meets it and missed when every backend misses it; `all` or a list
 of backends is met when each meets it and missed when one misses it;
@@ -23,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import stats
+from .load import Load
 from .perf import Family, Measured
 
 MET, MISSED, UNKNOWN = "met", "missed", "unknown"
@@ -50,6 +55,7 @@ class BackendVerdict:
     ci: Optional[Tuple[float, float]] = None
     spread: Optional[float] = None          # largest |repetition / median - 1|
     why: str = ""
+    load: Optional[Load] = None             # of the repetitions judged (None: not judged)
 
 
 @dataclass
@@ -101,7 +107,12 @@ def _judge_backend(t: Target, m: Optional[Measured], backend: str) -> BackendVer
         return BackendVerdict(backend, UNKNOWN, why=f"{len(m.values)} repetitions (at least "
                               f"{stats.MIN_REPETITIONS} needed)")
     med = m.summary.median
-    v = BackendVerdict(backend, UNKNOWN, median=med, ci=m.median_ci)
+    v = BackendVerdict(backend, UNKNOWN, median=med, ci=m.median_ci, load=m.load)
+    if m.load.loaded:
+        v.why = m.load.why
+        if t.kind == "spread" and med > 0:
+            v.spread = max(abs(x / med - 1.0) for x in m.values)
+        return v
     if t.kind == "spread":
         if med <= 0:
             v.why = "median is 0"
