@@ -1,5 +1,6 @@
 #include "actorspec/core/overflow_report.hpp"
 
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -79,35 +80,37 @@ void on_fault(int sig, siginfo_t* info, void* uctx) {
   chain(sig == SIGBUS ? previous_bus : previous_segv, sig, info, uctx);
 }
 
-// An alternate signal stack for this thread, freed at thread exit.
-struct AltStack {
-  void* memory = nullptr;
-  AltStack() {
-    stack_t old{};
-    if (::sigaltstack(nullptr, &old) == 0 && !(old.ss_flags & SS_DISABLE)) return;  // someone set one (a sanitizer)
+// An alternate signal stack for this thread, freed at thread exit by a
+// pthread key's destructor rather than a thread_local object's: glibc
+// registers a thread_local destructor with a malloc at first use and aborts
+// the whole program ("failed to register TLS destructor: out of memory")
+// when that fails, as it does for a thread that starts when memory has run
+// out (SPEC RT-14's refused spawn: the thread backend's next thread). A key
+// set in the thread's first slots allocates nothing.
+void free_alt_stack(void* memory) {
+  stack_t ss{};
+  ss.ss_flags = SS_DISABLE;
+  ::sigaltstack(&ss, nullptr);
+  std::free(memory);
+}
+
+pthread_key_t alt_stack_key;
+
+void install_alt_stack() {
+  stack_t old{};
+  if (::sigaltstack(nullptr, &old) == 0 && !(old.ss_flags & SS_DISABLE)) return;  // someone set one (a sanitizer, the thread backend)
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    constexpr std::size_t kSize = 256 * 1024;
+  constexpr std::size_t kSize = 256 * 1024;
 #else
-    constexpr std::size_t kSize = 64 * 1024;
+  constexpr std::size_t kSize = 64 * 1024;
 #endif
-    memory = std::malloc(kSize);
-    if (!memory) return;
-    stack_t ss{};
-    ss.ss_sp = memory;
-    ss.ss_size = kSize;
-    if (::sigaltstack(&ss, nullptr) != 0) {
-      std::free(memory);
-      memory = nullptr;
-    }
-  }
-  ~AltStack() {
-    if (!memory) return;
-    stack_t ss{};
-    ss.ss_flags = SS_DISABLE;
-    ::sigaltstack(&ss, nullptr);
-    std::free(memory);
-  }
-};
+  void* memory = std::malloc(kSize);
+  if (!memory) return;  // no report for this thread's overflow, but the thread runs
+  stack_t ss{};
+  ss.ss_sp = memory;
+  ss.ss_size = kSize;
+  if (::sigaltstack(&ss, nullptr) != 0 || ::pthread_setspecific(alt_stack_key, memory) != 0) free_alt_stack(memory);
+}
 
 }  // namespace
 
@@ -120,9 +123,12 @@ void prepare_overflow_reports() noexcept {
     sigemptyset(&sa.sa_mask);
     ::sigaction(SIGSEGV, &sa, &previous_segv);
     ::sigaction(SIGBUS, &sa, &previous_bus);
+    ::pthread_key_create(&alt_stack_key, &free_alt_stack);
   });
-  thread_local AltStack alt;
-  (void)alt;
+  thread_local bool prepared = false;  // trivially destructible: nothing to register
+  if (prepared) return;
+  prepared = true;
+  install_alt_stack();
 }
 
 void running_on_stack(const Schedulable* process, const char* backend, const void* usable_bottom,
